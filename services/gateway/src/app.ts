@@ -1,0 +1,90 @@
+/** The Express application, without listen(): tests and main.ts both build it from their deps. */
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import multer from 'multer';
+import type { GatewayDeps } from './deps.ts';
+import { ApiError } from './errors.ts';
+import { buildOpenApi } from './openapi.ts';
+import { analyzeRouter } from './routes/analyze.route.ts';
+import { docsRouter } from './routes/docs.route.ts';
+import { jobsRouter } from './routes/jobs.route.ts';
+import { sessionsRouter } from './routes/sessions.route.ts';
+import { systemRouter } from './routes/system.route.ts';
+
+function cors(origins: string): RequestHandler {
+  const allowed = origins.split(',').map((o) => o.trim()).filter(Boolean);
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (allowed.includes('*')) res.setHeader('Access-Control-Allow-Origin', '*');
+    else if (origin && allowed.includes(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+    }
+    res.setHeader('Access-Control-Allow-Methods', 'GET,POST,DELETE,OPTIONS');
+    res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+}
+
+export function createApp(deps: GatewayDeps): express.Express {
+  const { config, log, metrics } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.use((req, res, next) => {
+    const reqId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    res.setHeader('X-Request-Id', reqId);
+    res.locals.log = log.child({ reqId });
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = req.route ? `${req.baseUrl}${req.route.path as string}` : 'unmatched';
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      const level = res.statusCode >= 500 ? 'error' : 'info';
+      (res.locals.log as typeof log)[level]({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    });
+    next();
+  });
+  app.use(cors(config.CORS_ORIGINS));
+  app.use(express.json({ limit: config.MAX_REQUEST_BYTES }));
+
+  app.use(systemRouter(deps));
+  app.use(docsRouter(buildOpenApi(config, deps.version)));
+  app.use(sessionsRouter(deps));
+  app.use(analyzeRouter(deps));
+  app.use(jobsRouter(deps));
+  if (config.WEB_ROOT) app.use(express.static(config.WEB_ROOT, { index: 'index.html' }));
+
+  app.use((req, _res, next) => {
+    next(new ApiError('not_found', `no route for ${req.method} ${req.path}`));
+  });
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    let apiError: ApiError;
+    if (err instanceof ApiError) apiError = err;
+    else if (err instanceof multer.MulterError) {
+      apiError =
+        err.code === 'LIMIT_FILE_SIZE'
+          ? new ApiError('image_too_large', `an image is larger than ${config.MAX_IMAGE_BYTES} bytes`, [{ field: err.field ?? 'image', message: err.message }])
+          : new ApiError('validation_failed', err.message, [{ field: err.field ?? '(multipart)', message: err.message }]);
+    } else if (err?.type === 'entity.too.large') {
+      apiError = new ApiError('payload_too_large', `request body is larger than ${config.MAX_REQUEST_BYTES} bytes`);
+    } else if (err?.type === 'entity.parse.failed') {
+      apiError = new ApiError('invalid_json', 'request body is not valid JSON');
+    } else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
+      apiError = new ApiError('unsupported_media_type', String(err.message));
+    } else {
+      (res.locals.log ?? log).error({ err }, 'unhandled error');
+      apiError = new ApiError('internal', 'an unexpected error occurred; it has been logged');
+    }
+    for (const [k, v] of Object.entries(apiError.headers)) res.setHeader(k, v);
+    res.status(apiError.status).type('application/problem+json').send(JSON.stringify(apiError.toProblem(req.originalUrl)));
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,61 @@
+/**
+ * Every error the API can answer with, by code, with its HTTP status. Bodies are RFC 9457
+ * problem details; nothing else (and never a stack trace) reaches the client.
+ */
+import type { Problem } from '@pulsecam/contracts';
+
+export const ERRORS = {
+  validation_failed: { status: 400, title: 'Request validation failed' },
+  invalid_json: { status: 400, title: 'Body is not valid JSON' },
+  invalid_image: { status: 400, title: 'Image could not be read' },
+  unsupported_media_type: { status: 415, title: 'Unsupported content type' },
+  image_too_large: { status: 413, title: 'Image too large' },
+  payload_too_large: { status: 413, title: 'Request body too large' },
+  session_not_found: { status: 404, title: 'Session not found' },
+  job_not_found: { status: 404, title: 'Job not found' },
+  not_found: { status: 404, title: 'Not found' },
+  too_many_sessions: { status: 429, title: 'Too many sessions' },
+  timeout: { status: 504, title: 'Processing timed out' },
+  unavailable: { status: 503, title: 'Service unavailable' },
+  internal: { status: 500, title: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly fieldErrors?: FieldError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`${code}: ${detail}`);
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+
+  toProblem(instance?: string): Problem {
+    return {
+      type: `https://pulsecam.dev/problems/${this.code.replace(/_/g, '-')}`,
+      title: ERRORS[this.code].title,
+      status: this.status,
+      detail: this.detail,
+      code: this.code,
+      ...(instance ? { instance } : {}),
+      ...(this.fieldErrors?.length ? { errors: this.fieldErrors } : {}),
+    };
+  }
+}
+
+/** Zod issues to field errors: `images.3.image_data: Required`. */
+export function fieldErrorsOf(issues: { path: PropertyKey[]; message: string }[]): FieldError[] {
+  return issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
+}

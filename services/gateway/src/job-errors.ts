@@ -1,0 +1,33 @@
+/** Maps a job's failure to the API error a client should see. */
+import { JOB_ERROR_CODES, type JobErrorCode } from '@pulsecam/contracts';
+import { ApiError } from './errors.ts';
+import { JobFailedError, JobTimeoutError } from './job-waiter.ts';
+
+export function parseJobFailure(reason: string): { code: JobErrorCode | null; detail: string } {
+  const m = /^([a-z_]+): (.*)$/s.exec(reason);
+  if (m && (JOB_ERROR_CODES as readonly string[]).includes(m[1])) return { code: m[1] as JobErrorCode, detail: m[2] };
+  return { code: null, detail: reason };
+}
+
+export function apiErrorFromJob(err: unknown, field = 'image_data'): ApiError {
+  if (err instanceof JobTimeoutError) {
+    return new ApiError('timeout', 'the workers did not finish in time; the frame may still be processed. Retry later or use ?async=true.');
+  }
+  if (err instanceof JobFailedError) {
+    const { code, detail } = parseJobFailure(err.message);
+    switch (code) {
+      case 'invalid_image':
+        return new ApiError('invalid_image', detail, [{ field, message: detail }]);
+      case 'image_too_large':
+        return new ApiError('image_too_large', detail, [{ field, message: detail }]);
+      case 'session_not_found':
+        return new ApiError('session_not_found', detail, [{ field: 'session_id', message: 'unknown or expired session' }]);
+      case 'invalid_payload':
+        return new ApiError('validation_failed', detail);
+      default:
+        return new ApiError('internal', 'frame processing failed');
+    }
+  }
+  if (err instanceof ApiError) return err;
+  return new ApiError('unavailable', 'the job queue is not reachable');
+}

@@ -1,0 +1,87 @@
+/** Gateway process: connect to Redis, serve HTTP, shut down cleanly. */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { ConfigError, loadGatewayConfig } from '@pulsecam/config';
+import { connectRedis, SessionStore } from '@pulsecam/store';
+import { createApp } from './app.ts';
+import { JobQueue } from './job-queue.ts';
+import { GatewayMetrics } from './metrics.ts';
+
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadGatewayConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`pulsecam gateway: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = pino({ level: config.LOG_LEVEL, base: { service: 'gateway', pid: process.pid } });
+  const redis = connectRedis(config.REDIS_URL);
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const store = new SessionStore(redis, config.KEY_PREFIX, {
+    ttlSeconds: config.SESSION_TTL_SECONDS,
+    maxSessions: config.MAX_SESSIONS,
+    bufferSeconds: config.BUFFER_SECONDS,
+    bufferMaxSamples: config.BUFFER_MAX_SAMPLES,
+  });
+  const jobs = new JobQueue({ connection: redis, prefix: config.KEY_PREFIX, asyncResultTtlSeconds: config.ASYNC_RESULT_TTL_SECONDS });
+  await jobs.ready();
+  const metrics = new GatewayMetrics({
+    queueCounts: () => jobs.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+    activeSessions: () => store.count(),
+  });
+  const app = createApp({ config, redis, jobs, store, metrics, log, version: version(), startedAt: Date.now() });
+  const server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  log.info({ port, redis: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'gateway listening');
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (signal: string) => {
+    if (closing) return closing;
+    log.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      log.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    closing = (async () => {
+      const steps: [string, () => Promise<unknown>][] = [
+        ['http', () => new Promise<void>((r) => server.close(() => r()))],
+        ['queue', () => jobs.close()],
+        ['redis', () => redis.quit()],
+      ];
+      for (const [name, step] of steps) {
+        try {
+          await step();
+        } catch (err) {
+          log.error({ err, step: name }, 'shutdown step failed');
+        }
+      }
+      log.info('stopped');
+      process.exit(0);
+    })();
+    return closing;
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main().catch((err) => {
+  console.error('pulsecam gateway failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,122 @@
+/** The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with. */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  AnalyzeBatchResponse,
+  AnalyzeImageResponse,
+  CreateSessionResponse,
+  DeleteSessionResponse,
+  HealthResponse,
+  JobAccepted,
+  JobStatus,
+  Problem,
+  ReadyResponse,
+  requestSchemas,
+  SessionId,
+  SessionList,
+  SessionStatus,
+  StatusResponse,
+} from '@pulsecam/contracts';
+import type { GatewayConfig } from '@pulsecam/config';
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } });
+
+export function buildOpenApi(config: GatewayConfig, version: string): object {
+  const registry = new OpenAPIRegistry();
+  const { AnalyzeImageRequest, AnalyzeBatchRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES });
+  const idParams = z.object({ id: SessionId });
+  const asyncQuery = z.object({
+    async: z.enum(['true', 'false']).optional().meta({ description: 'true: answer 202 with a job id instead of waiting.' }),
+  });
+  const multipartImage = z.object({
+    session_id: SessionId,
+    image: z.string().meta({ format: 'binary', description: 'JPEG, PNG or WebP file' }),
+    timestamp: z.number().optional(),
+  });
+  const multipartBatch = z.object({
+    session_id: SessionId,
+    images: z.array(z.string().meta({ format: 'binary' })),
+    timestamps: z.string().optional().meta({ description: 'Comma-separated capture times (ms), one per image, in order.' }),
+  });
+
+  registry.registerPath({
+    method: 'post', path: '/create-session', tags: ['Sessions'], summary: 'Create an analysis session',
+    responses: { 201: json(CreateSessionResponse, 'Session created'), 429: problem(`All ${config.MAX_SESSIONS} sessions are in use`) },
+  });
+  registry.registerPath({
+    method: 'get', path: '/session/{id}/status', tags: ['Sessions'], summary: 'Session status and current estimate',
+    request: { params: idParams },
+    responses: { 200: json(SessionStatus, 'Session status'), 404: problem('Unknown or expired session') },
+  });
+  registry.registerPath({
+    method: 'delete', path: '/session/{id}', tags: ['Sessions'], summary: 'Delete a session and its trace',
+    request: { params: idParams },
+    responses: { 200: json(DeleteSessionResponse, 'Deleted'), 404: problem('Unknown or expired session') },
+  });
+  registry.registerPath({
+    method: 'get', path: '/sessions', tags: ['Sessions'], summary: 'List active sessions',
+    responses: { 200: json(SessionList, 'Active sessions') },
+  });
+  registry.registerPath({
+    method: 'post', path: '/analyze-image', tags: ['Analysis'], summary: 'Analyse one frame',
+    description: `Stores the frame's skin colour in the session trace and answers with the current heart-rate estimate. Images up to ${config.MAX_IMAGE_BYTES} bytes.`,
+    request: {
+      query: asyncQuery,
+      body: { content: { 'application/json': { schema: AnalyzeImageRequest }, 'multipart/form-data': { schema: multipartImage } } },
+    },
+    responses: {
+      200: json(AnalyzeImageResponse, 'Frame analysed (a frame with no face is a result, not an error)'),
+      202: json(JobAccepted, 'Queued (?async=true)'),
+      400: problem('Invalid request or unreadable image'),
+      404: problem('Unknown or expired session'),
+      413: problem('Image or body too large'),
+      504: problem('Workers did not answer in time'),
+    },
+  });
+  registry.registerPath({
+    method: 'post', path: '/analyze-batch', tags: ['Analysis'], summary: 'Analyse several frames',
+    description: `Up to ${config.MAX_BATCH_IMAGES} images; send capture timestamps so the frames' spacing is known. With ?async=true the answer lists one job id per image and the estimate is read from /session/{id}/status.`,
+    request: {
+      query: asyncQuery,
+      body: { content: { 'application/json': { schema: AnalyzeBatchRequest }, 'multipart/form-data': { schema: multipartBatch } } },
+    },
+    responses: {
+      200: json(AnalyzeBatchResponse, 'Per-image results and the session estimate'),
+      202: json(z.object({ job_ids: z.array(z.string()), status: z.literal('queued'), status_urls: z.array(z.string()), session_status_url: z.string() }), 'Queued (?async=true)'),
+      400: problem('Invalid request'),
+      404: problem('Unknown or expired session'),
+      413: problem('Image or body too large'),
+    },
+  });
+  registry.registerPath({
+    method: 'get', path: '/jobs/{id}', tags: ['Analysis'], summary: 'State and result of an async job',
+    request: { params: z.object({ id: z.string().uuid() }) },
+    responses: { 200: json(JobStatus, 'Job state'), 404: problem('Unknown or expired job') },
+  });
+  registry.registerPath({
+    method: 'get', path: '/health', tags: ['System'], summary: 'Liveness', responses: { 200: json(HealthResponse, 'Alive') },
+  });
+  registry.registerPath({
+    method: 'get', path: '/ready', tags: ['System'], summary: 'Readiness (Redis reachable)',
+    responses: { 200: json(ReadyResponse, 'Ready'), 503: json(ReadyResponse, 'Redis unreachable') },
+  });
+  registry.registerPath({
+    method: 'get', path: '/status', tags: ['System'], summary: 'Queue, workers, sessions, limits',
+    responses: { 200: json(StatusResponse, 'System status') },
+  });
+  registry.registerPath({
+    method: 'get', path: '/metrics', tags: ['System'], summary: 'Prometheus metrics',
+    responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+  });
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Pulsecam API',
+      version,
+      description: 'Heart rate from a camera pointed at a face (remote photoplethysmography). For research and wellness, not diagnosis.',
+    },
+    servers: [{ url: '/' }],
+  });
+}

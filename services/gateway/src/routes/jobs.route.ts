@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import { jobs as catalog, type JobName } from '@pulsecam/contracts';
+import type { GatewayDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+import { parseJobFailure } from '../job-errors.ts';
+import { parseOrThrow } from '../validate.ts';
+import { toAnalyzeResponse } from './analyze.route.ts';
+import { JobIdParam } from './params.ts';
+
+const STATES = new Set(['waiting', 'active', 'completed', 'failed', 'delayed']);
+
+export function jobsRouter(deps: GatewayDeps): Router {
+  const router = Router();
+  router.get('/jobs/:id', async (req, res) => {
+    const { id } = parseOrThrow(JobIdParam, req.params);
+    const job = await deps.jobs.queue.getJob(id);
+    if (!job) throw new ApiError('job_not_found', `job ${id} does not exist or its result has expired`);
+    const raw = await job.getState();
+    const state = STATES.has(raw) ? raw : raw === 'waiting-children' || raw === 'prioritized' ? 'waiting' : 'unknown';
+    const body: Record<string, unknown> = { job_id: id, state };
+    if (state === 'completed') {
+      const name = job.name as JobName;
+      const parsed = catalog[name]?.result.safeParse(job.returnvalue);
+      if (parsed?.success) body.result = name === 'frame.analyze' ? toAnalyzeResponse(parsed.data as never) : parsed.data;
+    }
+    if (state === 'failed') body.error = parseJobFailure(job.failedReason ?? 'failed').detail;
+    res.json(body);
+  });
+  return router;
+}

@@ -1,0 +1,76 @@
+/**
+ * From a session's stored trace to the Estimate the API returns: the DSP core on the samples plus
+ * the guidance a person needs (warming up, face lost, hold still, weak signal).
+ */
+import type { Estimate } from '@pulsecam/contracts';
+import { estimateHeartRate, type MethodName } from '@pulsecam/dsp';
+import type { TraceSample } from '@pulsecam/store';
+
+export interface EstimateSettings {
+  method: MethodName;
+  minSignalSeconds: number;
+  windowSeconds: number;
+}
+
+/** A face missing for longer than this ends the usable trace. */
+const FACE_LOST_MS = 2000;
+/** Face centre movement (in eye distances, std over the last 2 s) above which we ask to hold still. */
+const HOLD_STILL_MOTION = 0.12;
+
+function recentMotion(samples: TraceSample[]): number {
+  const last = samples[samples.length - 1];
+  const recent = samples.filter((s) => s.pose && last.t - s.t <= 2000);
+  if (recent.length < 5) return 0;
+  const eye = recent.reduce((a, s) => a + s.pose![2], 0) / recent.length || 1;
+  const mx = recent.reduce((a, s) => a + s.pose![0], 0) / recent.length;
+  const my = recent.reduce((a, s) => a + s.pose![1], 0) / recent.length;
+  const v = recent.reduce((a, s) => a + (s.pose![0] - mx) ** 2 + (s.pose![1] - my) ** 2, 0) / recent.length;
+  return Math.sqrt(v) / eye;
+}
+
+export function estimateSession(samples: TraceSample[], lastFrameTs: number | null, settings: EstimateSettings): Estimate {
+  const base = { method: settings.method, samples: samples.length };
+  if (samples.length === 0) {
+    return { ...base, heart_rate: null, confidence: 'none', signal_quality: 0, buffer_seconds: 0, guidance: ['warming_up'], message: 'No signal yet: send frames with a face in view.' };
+  }
+  const newest = samples[samples.length - 1].t;
+  const bufferSeconds = (newest - samples[0].t) / 1000;
+  if (lastFrameTs !== null && lastFrameTs - newest > FACE_LOST_MS) {
+    return { ...base, heart_rate: null, confidence: 'none', signal_quality: 0, buffer_seconds: bufferSeconds, guidance: ['no_face'], message: 'Face lost: no face in the most recent frames.' };
+  }
+  const result = estimateHeartRate(
+    {
+      t: samples.map((s) => s.t / 1000),
+      r: samples.map((s) => s.skin[0]),
+      g: samples.map((s) => s.skin[1]),
+      b: samples.map((s) => s.skin[2]),
+    },
+    { method: settings.method, minSeconds: settings.minSignalSeconds, windowSeconds: settings.windowSeconds },
+  );
+  const guidance: Estimate['guidance'] = [];
+  if (recentMotion(samples) > HOLD_STILL_MOTION) guidance.push('hold_still');
+  let message: string;
+  switch (result.reason) {
+    case 'not_enough_signal':
+      guidance.push('warming_up');
+      message = `Measuring: ${bufferSeconds.toFixed(1)} s of ${settings.minSignalSeconds} s collected.`;
+      break;
+    case 'no_pulse':
+    case 'gap_in_signal':
+      guidance.push('weak_signal');
+      message = 'No clear pulse in the signal yet: keep still, face the light.';
+      break;
+    case 'ok':
+      message = 'Analysis completed successfully';
+      break;
+  }
+  return {
+    ...base,
+    heart_rate: result.bpm === null ? null : Math.round(result.bpm * 10) / 10,
+    confidence: result.confidence,
+    signal_quality: Math.round(result.quality * 1000) / 1000,
+    buffer_seconds: Math.round(bufferSeconds * 100) / 100,
+    guidance,
+    message,
+  };
+}

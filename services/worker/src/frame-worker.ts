@@ -1,0 +1,68 @@
+/**
+ * The BullMQ worker: takes jobs off the queue, validates each payload against the catalog, runs
+ * its handler, and strips image bytes from any job that stays in Redis after it finishes.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { jobs, QUEUE_NAME, type JobName } from '@pulsecam/contracts';
+import type { HandlerContext } from './handlers/context.ts';
+import { permanentFailure } from './handlers/errors.ts';
+import { handlers } from './handlers/index.ts';
+
+export interface FrameWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  context: HandlerContext;
+  log: Logger;
+}
+
+function isJobName(name: string): name is JobName {
+  return Object.hasOwn(jobs, name);
+}
+
+async function stripImage(job: Job): Promise<void> {
+  if (job.opts.removeOnComplete === true && job.opts.removeOnFail === true) return;
+  if (typeof job.data?.image_b64 === 'string' && job.data.image_b64.length > 0) {
+    await job.updateData({ ...job.data, image_b64: '' });
+  }
+}
+
+async function run(job: Job, ctx: HandlerContext, log: Logger): Promise<unknown> {
+  const name = job.name;
+  if (!isJobName(name)) throw permanentFailure('invalid_payload', `unknown job "${name}"`);
+  const parsed = jobs[name].payload.safeParse(job.data);
+  if (!parsed.success) {
+    throw permanentFailure('invalid_payload', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const handler = handlers[name] as (p: unknown, c: HandlerContext, l: Logger) => Promise<unknown>;
+  return handler(parsed.data, ctx, log);
+}
+
+export function createFrameWorker(options: FrameWorkerOptions): Worker {
+  const { context, log } = options;
+  const worker = new Worker(
+    QUEUE_NAME,
+    async (job) => {
+      const jobLog = log.child({ jobId: job.id, job: job.name });
+      const end = context.metrics.jobDuration.startTimer({ job: job.name });
+      try {
+        const result = await run(job, context, jobLog);
+        await stripImage(job);
+        end({ result: 'completed' });
+        return result;
+      } catch (err) {
+        const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        if (final) await stripImage(job).catch(() => undefined);
+        end({ result: 'failed' });
+        if (err instanceof UnrecoverableError) jobLog.info({ reason: err.message }, 'job rejected');
+        else jobLog.error({ err, final }, 'job failed');
+        throw err;
+      }
+    },
+    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency, autorun: false },
+  );
+  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  return worker;
+}

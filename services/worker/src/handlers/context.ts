@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type { JobName, PayloadOf, ResultOf } from '@pulsecam/contracts';
+import type { SessionStore } from '@pulsecam/store';
+import type { EstimateSettings } from '../estimate-session.ts';
+import type { WorkerMetrics } from '../metrics.ts';
+import type { FramePipeline } from '../pipeline.ts';
+
+export interface HandlerContext {
+  pipeline: FramePipeline;
+  store: SessionStore;
+  estimate: EstimateSettings;
+  metrics: WorkerMetrics;
+}
+
+export type Handler<K extends JobName> = (payload: PayloadOf<K>, ctx: HandlerContext, log: Logger) => Promise<ResultOf<K>>;

@@ -1,0 +1,7 @@
+import { UnrecoverableError } from 'bullmq';
+import type { JobErrorCode } from '@pulsecam/contracts';
+
+/** A failure retrying cannot fix. Its message starts with a code the gateway maps to HTTP. */
+export function permanentFailure(code: JobErrorCode, detail: string): UnrecoverableError {
+  return new UnrecoverableError(`${code}: ${detail}`);
+}

@@ -1,0 +1,12 @@
+import { estimateSession } from '../estimate-session.ts';
+import type { Handler } from './context.ts';
+import { permanentFailure } from './errors.ts';
+
+export const sessionEstimateHandler: Handler<'session.estimate'> = async (payload, ctx) => {
+  const meta = await ctx.store.meta(payload.session_id);
+  if (!meta) throw permanentFailure('session_not_found', `session ${payload.session_id} does not exist or has expired`);
+  const trace = await ctx.store.trace(payload.session_id);
+  const estimate = estimateSession(trace, meta.lastFrameTs, ctx.estimate);
+  await ctx.store.saveEstimate(payload.session_id, estimate);
+  return estimate;
+};

@@ -1,0 +1,106 @@
+/** Worker process: load models, consume the queue, serve /metrics, shut down cleanly. */
+import { pino } from 'pino';
+import { ConfigError, loadWorkerConfig } from '@pulsecam/config';
+import { connectRedis, SessionStore } from '@pulsecam/store';
+import { FaceDetector } from '@pulsecam/vision';
+import { createFrameWorker } from './frame-worker.ts';
+import { WorkerMetrics } from './metrics.ts';
+import { FramePipeline } from './pipeline.ts';
+
+const SHUTDOWN_DEADLINE_MS = 20_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadWorkerConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`pulsecam worker: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = pino({ level: config.LOG_LEVEL, base: { service: 'worker', pid: process.pid } });
+  const metrics = new WorkerMetrics();
+  let ready = false;
+  const metricsServer = metrics.server(() => ready);
+  await new Promise<void>((resolve, reject) => {
+    metricsServer.once('error', reject);
+    metricsServer.listen(config.METRICS_PORT, config.METRICS_HOST, () => resolve());
+  });
+  const metricsPort = (metricsServer.address() as { port: number }).port;
+
+  const loadStart = performance.now();
+  let detector: FaceDetector;
+  try {
+    detector = await FaceDetector.load({
+      backend: config.TF_BACKEND,
+      inputSize: config.DETECTOR_INPUT_SIZE,
+      minScore: config.MIN_FACE_SCORE,
+      threads: config.TF_THREADS,
+    });
+  } catch (err) {
+    log.fatal({ err }, 'face models failed to load');
+    process.exit(1);
+  }
+  log.info({ backend: config.TF_BACKEND, inputSize: config.DETECTOR_INPUT_SIZE, ms: Math.round(performance.now() - loadStart) }, 'face models loaded');
+
+  const redis = connectRedis(config.REDIS_URL);
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const store = new SessionStore(redis, config.KEY_PREFIX, {
+    ttlSeconds: config.SESSION_TTL_SECONDS,
+    maxSessions: config.MAX_SESSIONS,
+    bufferSeconds: config.BUFFER_SECONDS,
+    bufferMaxSamples: config.BUFFER_MAX_SAMPLES,
+  });
+  const worker = createFrameWorker({
+    connection: redis,
+    prefix: config.KEY_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    log,
+    context: {
+      pipeline: new FramePipeline(detector, { maxPixels: config.MAX_IMAGE_PIXELS, maxSide: config.ANALYSIS_MAX_SIDE }),
+      store,
+      metrics,
+      estimate: { method: config.HR_METHOD, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS },
+    },
+  });
+  const tensorTimer = setInterval(() => metrics.tensors.set(detector.tensorMemory().numTensors), 5000);
+  tensorTimer.unref();
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (signal: string) => {
+    if (closing) return closing;
+    log.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      log.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    closing = (async () => {
+      ready = false;
+      for (const step of [() => worker.close(), () => redis.quit(), () => new Promise<void>((r) => metricsServer.close(() => r()))]) {
+        try {
+          await step();
+        } catch (err) {
+          log.error({ err }, 'shutdown step failed');
+        }
+      }
+      log.info('stopped');
+      process.exit(0);
+    })();
+    return closing;
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  void worker.run().catch((err) => log.error({ err }, 'worker stopped with an error'));
+  await worker.waitUntilReady();
+  ready = true;
+  log.info({ queue: 'frames', concurrency: config.WORKER_CONCURRENCY, metricsPort }, 'worker ready');
+}
+
+void main().catch((err) => {
+  console.error('pulsecam worker failed to start:', err);
+  process.exit(1);
+});

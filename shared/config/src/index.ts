@@ -1,0 +1,98 @@
+/**
+ * The one validated configuration module. Each process calls its loader once in main.ts with
+ * process.env (never at import time), so tests pass plain objects.
+ */
+import { z } from 'zod';
+
+const redisUrl = z
+  .string()
+  .url()
+  .refine((u) => /^rediss?:\/\//.test(u), 'must start with redis:// or rediss://');
+
+/** Settings both the gateway and the workers read: they must agree on them. */
+export const CommonEnv = z.object({
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and BullMQ queue; lets several deployments (or tests) share a Redis. */
+  KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pulsecam'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  MAX_SESSIONS: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Seconds of colour trace kept per session (newest first). */
+  BUFFER_SECONDS: z.coerce.number().min(10).max(600).default(30),
+  /** Hard cap on samples kept per session, whatever their rate. */
+  BUFFER_MAX_SAMPLES: z.coerce.number().int().min(100).max(100_000).default(1800),
+  /** No heart rate is reported before this many seconds of signal. */
+  MIN_SIGNAL_SECONDS: z.coerce.number().min(3).max(60).default(6),
+  /** Seconds of newest signal each spectrum looks at. */
+  WINDOW_SECONDS: z.coerce.number().min(4).max(60).default(10),
+  HR_METHOD: z.enum(['pos', 'chrom', 'green', 'lgi', 'omit']).default('pos'),
+});
+
+export const GatewayEnv = CommonEnv.extend({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Largest decoded image accepted, in bytes. */
+  MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(4 * 1024 * 1024),
+  MAX_BATCH_IMAGES: z.coerce.number().int().min(1).max(1000).default(64),
+  /** Largest request body (JSON or multipart), in bytes. */
+  MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  /** How long a synchronous request waits for its job(s). */
+  JOB_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  /** How long results of ?async=true jobs stay readable at GET /jobs/{id}. */
+  ASYNC_RESULT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
+  CORS_ORIGINS: z.string().default('*'),
+  /** Serve the web client from this folder at / (empty: do not serve it). */
+  WEB_ROOT: z.string().default(''),
+});
+
+export const WorkerEnv = CommonEnv.extend({
+  /** Jobs one worker process runs at once. Inference is single-threaded, so 1 is right for wasm. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  TF_BACKEND: z.enum(['wasm', 'cpu']).default('wasm'),
+  /** Threads for the wasm backend (0: tfjs decides). */
+  TF_THREADS: z.coerce.number().int().min(0).max(64).default(1),
+  /** Tiny face detector input size (multiple of 32): larger finds smaller faces, slower. */
+  DETECTOR_INPUT_SIZE: z.coerce.number().int().min(128).max(1024).multipleOf(32).default(320),
+  MIN_FACE_SCORE: z.coerce.number().min(0.05).max(0.99).default(0.5),
+  /** Images above this many pixels are refused before decoding (decompression bombs). */
+  MAX_IMAGE_PIXELS: z.coerce.number().int().min(10_000).max(268_402_689).default(16_000_000),
+  /** Frames are downscaled so their longer side is at most this before analysis. */
+  ANALYSIS_MAX_SIDE: z.coerce.number().int().min(128).max(4096).default(640),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  METRICS_HOST: z.string().default('0.0.0.0'),
+});
+
+export const LauncherEnv = z.object({
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  START_REDIS: z.enum(['auto', 'never']).default('auto'),
+  REDIS_SERVER_BIN: z.string().default('redis-server'),
+});
+
+export type CommonConfig = z.infer<typeof CommonEnv>;
+export type GatewayConfig = z.infer<typeof GatewayEnv>;
+export type WorkerConfig = z.infer<typeof WorkerEnv>;
+export type LauncherConfig = z.infer<typeof LauncherEnv>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function load<T extends z.ZodType>(schema: T, src: Record<string, string | undefined>): z.infer<T> {
+  // Empty strings mean "not set", as shells and compose files often pass them.
+  const cleaned = Object.fromEntries(Object.entries(src).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  return result.data;
+}
+
+export const loadGatewayConfig = (src: Record<string, string | undefined> = process.env): GatewayConfig =>
+  load(GatewayEnv, src);
+export const loadWorkerConfig = (src: Record<string, string | undefined> = process.env): WorkerConfig =>
+  load(WorkerEnv, src);
+export const loadLauncherConfig = (src: Record<string, string | undefined> = process.env): LauncherConfig =>
+  load(LauncherEnv, src);

@@ -1,0 +1,178 @@
+/** HTTP request and response schemas. The gateway validates with these and /openapi.json is built from them. */
+import { z } from 'zod';
+import { Estimate, FaceBox, GuidanceCode } from './estimate.ts';
+
+export const SessionId = z.string().uuid().meta({ description: 'Session id from POST /create-session.', example: '3f0c3a0e-7a55-4c1b-9d38-1f2b1f0c9a11' });
+
+const ImageData = z
+  .string()
+  .min(1)
+  .meta({ description: 'Base64 JPEG, PNG or WebP, with or without a data: URL prefix.' });
+
+const Timestamp = z
+  .number()
+  .finite()
+  .nonnegative()
+  .optional()
+  .meta({ description: 'Capture time in milliseconds, any origin, increasing within a session. Default: time the gateway received the request.' });
+
+export interface ApiLimits {
+  maxBatchImages: number;
+}
+
+export function requestSchemas(limits: ApiLimits) {
+  const AnalyzeImageRequest = z
+    .object({ session_id: SessionId, image_data: ImageData, timestamp: Timestamp })
+    .meta({ id: 'AnalyzeImageRequest' });
+  const AnalyzeBatchRequest = z
+    .object({
+      session_id: SessionId,
+      images: z
+        .array(z.object({ image_data: ImageData, timestamp: Timestamp }))
+        .min(1)
+        .max(limits.maxBatchImages),
+    })
+    .meta({ id: 'AnalyzeBatchRequest' });
+  return { AnalyzeImageRequest, AnalyzeBatchRequest };
+}
+
+export const AnalyzeImageResponse = z
+  .object({
+    session_id: SessionId,
+    face_detected: z.boolean(),
+    heart_rate: z.number().nullable(),
+    confidence: Estimate.shape.confidence,
+    signal_quality: z.number(),
+    buffer_seconds: z.number(),
+    face_box: FaceBox.nullable(),
+    guidance: z.array(GuidanceCode),
+    message: z.string(),
+    timestamp: z.number().meta({ description: 'Capture time used for this frame (ms).' }),
+    processing_ms: z.number(),
+  })
+  .meta({ id: 'AnalyzeImageResponse' });
+
+export const BatchItemResult = z
+  .object({
+    index: z.number().int(),
+    face_detected: z.boolean(),
+    face_box: FaceBox.nullable(),
+    guidance: z.array(GuidanceCode),
+    timestamp: z.number(),
+    error: z.string().optional().meta({ description: 'Why this image could not be analysed (the others still were).' }),
+  })
+  .meta({ id: 'BatchItemResult' });
+
+export const AnalyzeBatchResponse = z
+  .object({
+    session_id: SessionId,
+    processed: z.number().int(),
+    faces_detected: z.number().int(),
+    results: z.array(BatchItemResult),
+    heart_rate: z.number().nullable(),
+    confidence: Estimate.shape.confidence,
+    signal_quality: z.number(),
+    buffer_seconds: z.number(),
+    guidance: z.array(GuidanceCode),
+    message: z.string(),
+  })
+  .meta({ id: 'AnalyzeBatchResponse' });
+
+export const CreateSessionResponse = z
+  .object({ session_id: SessionId, message: z.string(), expires_in_seconds: z.number().int() })
+  .meta({ id: 'CreateSessionResponse' });
+
+export const SessionStatus = z
+  .object({
+    session_id: SessionId,
+    created_at: z.string().meta({ description: 'ISO 8601' }),
+    last_activity: z.string(),
+    expires_in_seconds: z.number(),
+    frames_received: z.number().int(),
+    faces_detected: z.number().int(),
+    estimate: Estimate,
+  })
+  .meta({ id: 'SessionStatus' });
+
+export const SessionSummary = z
+  .object({
+    session_id: SessionId,
+    created_at: z.string(),
+    last_activity: z.string(),
+    expires_in_seconds: z.number(),
+    frames_received: z.number().int(),
+  })
+  .meta({ id: 'SessionSummary' });
+
+export const SessionList = z
+  .object({ count: z.number().int(), max_sessions: z.number().int(), sessions: z.array(SessionSummary) })
+  .meta({ id: 'SessionList' });
+
+export const DeleteSessionResponse = z
+  .object({ session_id: SessionId, message: z.string() })
+  .meta({ id: 'DeleteSessionResponse' });
+
+export const HealthResponse = z
+  .object({ status: z.literal('healthy'), timestamp: z.string(), version: z.string(), uptime_seconds: z.number() })
+  .meta({ id: 'HealthResponse' });
+
+export const ReadyResponse = z
+  .object({ status: z.enum(['ready', 'not_ready']), redis: z.enum(['ok', 'unreachable']), workers: z.number().int() })
+  .meta({ id: 'ReadyResponse' });
+
+export const StatusResponse = z
+  .object({
+    status: z.literal('ok'),
+    version: z.string(),
+    uptime_seconds: z.number(),
+    timestamp: z.string(),
+    queue: z.object({
+      waiting: z.number().int(),
+      active: z.number().int(),
+      completed: z.number().int(),
+      failed: z.number().int(),
+      delayed: z.number().int(),
+    }),
+    workers: z.number().int().meta({ description: 'Worker connections currently consuming the queue.' }),
+    sessions: z.object({ active: z.number().int(), max: z.number().int() }),
+    limits: z.object({
+      max_image_bytes: z.number().int(),
+      max_batch_images: z.number().int(),
+      session_ttl_seconds: z.number().int(),
+      buffer_seconds: z.number(),
+      buffer_max_samples: z.number().int(),
+      min_signal_seconds: z.number(),
+      window_seconds: z.number(),
+    }),
+    method: z.string(),
+  })
+  .meta({ id: 'StatusResponse' });
+
+export const JobAccepted = z
+  .object({ job_id: z.string(), status: z.literal('queued'), status_url: z.string() })
+  .meta({ id: 'JobAccepted' });
+
+export const JobStatus = z
+  .object({
+    job_id: z.string(),
+    state: z.enum(['waiting', 'active', 'completed', 'failed', 'delayed', 'unknown']),
+    result: z.unknown().optional().meta({ description: 'The same body the synchronous call answers with, once completed.' }),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'JobStatus' });
+
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    code: z.string().meta({ description: 'Stable machine-readable error code.' }),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'Which fields were wrong, for validation errors.' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json).' });
+export type Problem = z.infer<typeof Problem>;

@@ -1,0 +1,32 @@
+/** The heart-rate estimate shapes shared by frame results, session status and batch answers. */
+import { z } from 'zod';
+
+export const Confidence = z
+  .enum(['high', 'medium', 'low', 'none'])
+  .meta({ id: 'Confidence', description: '"none" whenever heart_rate is null.' });
+
+export const GuidanceCode = z
+  .enum(['no_face', 'face_too_small', 'too_dark', 'too_bright', 'hold_still', 'multiple_faces', 'warming_up', 'weak_signal'])
+  .meta({
+    id: 'GuidanceCode',
+    description:
+      'Machine-readable advice for the person in front of the camera: no_face, face_too_small (move closer), too_dark, too_bright, hold_still (too much movement), multiple_faces (the largest/continuing face is measured), warming_up (not enough seconds yet), weak_signal (a pulse cannot be found reliably).',
+  });
+
+export const FaceBox = z
+  .object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() })
+  .meta({ id: 'FaceBox', description: 'Face bounding box in pixels of the submitted image.' });
+
+export const Estimate = z
+  .object({
+    heart_rate: z.number().nullable().meta({ description: 'Beats per minute, or null while there is not enough signal.' }),
+    confidence: Confidence,
+    signal_quality: z.number().min(0).max(1).meta({ description: '0-1: how clearly the pulse stands out in the spectrum.' }),
+    buffer_seconds: z.number().meta({ description: 'Seconds of colour trace the session holds.' }),
+    samples: z.number().int().meta({ description: 'Frames (with a face) in the session trace.' }),
+    method: z.string().meta({ description: 'Signal-processing method that produced the estimate.' }),
+    guidance: z.array(GuidanceCode),
+    message: z.string(),
+  })
+  .meta({ id: 'Estimate' });
+export type Estimate = z.infer<typeof Estimate>;

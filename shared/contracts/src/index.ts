@@ -1,0 +1,4 @@
+export * from './api.ts';
+export * from './estimate.ts';
+export * from './jobs.ts';
+export * from './keys.ts';

@@ -1,0 +1,12 @@
+/** Redis key layout, shared so gateway and workers name the same keys. */
+export function sessionKeys(prefix: string, sessionId: string) {
+  return {
+    /** Hash: created_at, last_seen, frames, faces, last_box. */
+    meta: `${prefix}:session:${sessionId}`,
+    /** Sorted set of samples scored by capture time (ms). */
+    trace: `${prefix}:session:${sessionId}:trace`,
+  };
+}
+
+/** Sorted set of live session ids scored by their expiry time (ms since epoch). */
+export const sessionIndexKey = (prefix: string) => `${prefix}:sessions`;

@@ -1,0 +1,6 @@
+export * from './filters.ts';
+export * from './heart-rate.ts';
+export * from './methods.ts';
+export * from './resample.ts';
+export * from './spectrum.ts';
+export * from './stats.ts';

@@ -1,0 +1,3 @@
+export * from './redis.ts';
+export * from './sample.ts';
+export * from './session-store.ts';

@@ -1,0 +1,40 @@
+/**
+ * One entry of a session's colour trace. Stored as compact JSON in a Redis sorted set scored by
+ * capture time, so samples written by different workers in any order read back in time order.
+ */
+export type Rgb = [number, number, number];
+
+export interface TraceSample {
+  /** Capture time, ms. */
+  t: number;
+  /** Pixel-weighted mean skin colour over all regions (0-255 scale). */
+  skin: Rgb;
+  /** Per-region mean colour: forehead, left cheek, right cheek (absent for client-supplied samples). */
+  regions?: [Rgb, Rgb, Rgb];
+  /** Pixels behind each region's mean. */
+  pixels?: [number, number, number];
+  /** Scene reference colour outside the face. */
+  background?: Rgb;
+  /** Face pose: centre x, centre y, eye distance (px), roll (rad). */
+  pose?: [number, number, number, number];
+}
+
+const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+const roundRgb = (c: Rgb): Rgb => [round(c[0]), round(c[1]), round(c[2])];
+
+export function encodeSample(sample: TraceSample, nonce: string): string {
+  return JSON.stringify({
+    t: sample.t,
+    s: roundRgb(sample.skin),
+    ...(sample.regions ? { r: sample.regions.map(roundRgb) } : {}),
+    ...(sample.pixels ? { n: sample.pixels } : {}),
+    ...(sample.background ? { b: roundRgb(sample.background) } : {}),
+    ...(sample.pose ? { p: sample.pose.map((v) => round(v, 4)) } : {}),
+    u: nonce,
+  });
+}
+
+export function decodeSample(member: string): TraceSample {
+  const raw = JSON.parse(member) as { t: number; s: Rgb; r?: [Rgb, Rgb, Rgb]; n?: [number, number, number]; b?: Rgb; p?: [number, number, number, number] };
+  return { t: raw.t, skin: raw.s, regions: raw.r, pixels: raw.n, background: raw.b, pose: raw.p };
+}

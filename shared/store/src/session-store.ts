@@ -1,0 +1,217 @@
+/**
+ * Sessions in Redis. Each session is a hash (counters, timestamps, last face box, last estimate)
+ * and a sorted set of trace samples scored by capture time; both expire together after
+ * SESSION_TTL of inactivity. An index sorted set (score = expiry time) counts live sessions for
+ * the MAX_SESSIONS limit. Every multi-key change is one Lua script, so concurrent workers and
+ * gateways cannot interleave half-done updates.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { sessionIndexKey, sessionKeys } from '@pulsecam/contracts';
+import { decodeSample, encodeSample, type TraceSample } from './sample.ts';
+
+export interface SessionLimits {
+  ttlSeconds: number;
+  maxSessions: number;
+  bufferSeconds: number;
+  bufferMaxSamples: number;
+}
+
+export interface SessionMeta {
+  id: string;
+  createdAt: number;
+  lastSeen: number;
+  expiresAt: number;
+  frames: number;
+  faces: number;
+  /** Capture time (ms) of the newest frame, with or without a face. */
+  lastFrameTs: number | null;
+  lastBox: { x: number; y: number; width: number; height: number } | null;
+  lastEstimate: unknown;
+}
+
+const CREATE_SCRIPT = `
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= max then return 0 end
+redis.call('HSET', KEYS[2], 'created_at', now, 'last_seen', now, 'frames', 0, 'faces', 0)
+redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[4])
+return 1
+`;
+
+// KEYS: index, meta, trace. ARGV: now, ttl ms, id, frame ts, has sample (0/1), member, buffer ms, max samples, box json
+const APPEND_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+local ts = tonumber(ARGV[4])
+redis.call('HINCRBY', KEYS[2], 'frames', 1)
+local last = tonumber(redis.call('HGET', KEYS[2], 'last_frame_ts') or '-1')
+if ts > last then redis.call('HSET', KEYS[2], 'last_frame_ts', ts) end
+if ARGV[5] == '1' then
+  redis.call('HINCRBY', KEYS[2], 'faces', 1)
+  redis.call('ZADD', KEYS[3], ts, ARGV[6])
+  local newest = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+  local cutoff = tonumber(newest[2]) - tonumber(ARGV[7])
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. cutoff)
+  local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[8])
+  if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1) end
+  if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'last_box', ARGV[9]) end
+end
+redis.call('HSET', KEYS[2], 'last_seen', now)
+redis.call('PEXPIRE', KEYS[2], ttl)
+if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ttl) end
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[3])
+return 1
+`;
+
+const TOUCH_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+redis.call('HSET', KEYS[2], 'last_seen', now)
+redis.call('PEXPIRE', KEYS[2], ttl)
+if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ttl) end
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[3])
+return 1
+`;
+
+export class SessionLimitError extends Error {
+  override readonly name = 'SessionLimitError';
+}
+
+export class SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    readonly limits: SessionLimits,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  private get ttlMs(): number {
+    return this.limits.ttlSeconds * 1000;
+  }
+
+  async create(): Promise<string> {
+    const id = randomUUID();
+    const { meta } = sessionKeys(this.prefix, id);
+    const ok = await this.redis.eval(CREATE_SCRIPT, 2, sessionIndexKey(this.prefix), meta, this.clock(), this.ttlMs, this.limits.maxSessions, id);
+    if (ok !== 1) throw new SessionLimitError(`all ${this.limits.maxSessions} sessions are in use`);
+    return id;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.redis.exists(sessionKeys(this.prefix, id).meta)) === 1;
+  }
+
+  /** Refreshes the TTL; false when the session does not exist (or expired). */
+  async touch(id: string): Promise<boolean> {
+    const k = sessionKeys(this.prefix, id);
+    const ok = await this.redis.eval(TOUCH_SCRIPT, 3, sessionIndexKey(this.prefix), k.meta, k.trace, this.clock(), this.ttlMs, id);
+    return ok === 1;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const k = sessionKeys(this.prefix, id);
+    const [[, removed]] = (await this.redis
+      .multi()
+      .del(k.meta, k.trace)
+      .zrem(sessionIndexKey(this.prefix), id)
+      .exec()) as [[Error | null, number], [Error | null, number]];
+    return removed > 0;
+  }
+
+  /**
+   * Records one frame: counts it, and when it had a face stores its sample and trims the trace
+   * to the buffer limits. False when the session does not exist.
+   */
+  async recordFrame(id: string, frameTs: number, sample: TraceSample | null, box: SessionMeta['lastBox']): Promise<boolean> {
+    const k = sessionKeys(this.prefix, id);
+    const member = sample ? encodeSample(sample, randomUUID().slice(0, 8)) : '';
+    const ok = await this.redis.eval(
+      APPEND_SCRIPT,
+      3,
+      sessionIndexKey(this.prefix),
+      k.meta,
+      k.trace,
+      this.clock(),
+      this.ttlMs,
+      id,
+      frameTs,
+      sample ? '1' : '0',
+      member,
+      this.limits.bufferSeconds * 1000,
+      this.limits.bufferMaxSamples,
+      box ? JSON.stringify(box) : '',
+    );
+    return ok === 1;
+  }
+
+  async trace(id: string): Promise<TraceSample[]> {
+    const members = await this.redis.zrange(sessionKeys(this.prefix, id).trace, '0', '-1');
+    return members.map(decodeSample);
+  }
+
+  async meta(id: string): Promise<SessionMeta | null> {
+    const h = await this.redis.hgetall(sessionKeys(this.prefix, id).meta);
+    if (!h.created_at) return null;
+    const ttl = await this.redis.pttl(sessionKeys(this.prefix, id).meta);
+    return parseMeta(id, h, this.clock() + Math.max(0, ttl));
+  }
+
+  async saveEstimate(id: string, estimate: unknown): Promise<void> {
+    const { meta } = sessionKeys(this.prefix, id);
+    // HSET only if the session still exists, so a late job cannot resurrect a deleted session.
+    await this.redis.eval(
+      "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'estimate', ARGV[1]) end return 1",
+      1,
+      meta,
+      JSON.stringify(estimate),
+    );
+  }
+
+  /** Live sessions, oldest first, with their metadata. Expired index entries are pruned. */
+  async list(): Promise<SessionMeta[]> {
+    const index = sessionIndexKey(this.prefix);
+    const now = this.clock();
+    await this.redis.zremrangebyscore(index, '-inf', String(now));
+    const entries = await this.redis.zrange(index, '0', '-1', 'WITHSCORES');
+    const pipeline = this.redis.pipeline();
+    const ids: string[] = [];
+    const expiries: number[] = [];
+    for (let i = 0; i < entries.length; i += 2) {
+      ids.push(entries[i]);
+      expiries.push(Number(entries[i + 1]));
+      pipeline.hgetall(sessionKeys(this.prefix, entries[i]).meta);
+    }
+    const rows = ((await pipeline.exec()) ?? []) as [Error | null, Record<string, string>][];
+    const out: SessionMeta[] = [];
+    rows.forEach(([err, h], i) => {
+      if (!err && h.created_at) out.push(parseMeta(ids[i], h, expiries[i]));
+    });
+    return out.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async count(): Promise<number> {
+    const index = sessionIndexKey(this.prefix);
+    await this.redis.zremrangebyscore(index, '-inf', String(this.clock()));
+    return this.redis.zcard(index);
+  }
+}
+
+function parseMeta(id: string, h: Record<string, string>, expiresAt: number): SessionMeta {
+  return {
+    id,
+    createdAt: Number(h.created_at),
+    lastSeen: Number(h.last_seen),
+    expiresAt,
+    frames: Number(h.frames ?? 0),
+    faces: Number(h.faces ?? 0),
+    lastFrameTs: h.last_frame_ts !== undefined ? Number(h.last_frame_ts) : null,
+    lastBox: h.last_box ? (JSON.parse(h.last_box) as SessionMeta['lastBox']) : null,
+    lastEstimate: h.estimate ? (JSON.parse(h.estimate) as unknown) : null,
+  };
+}

@@ -1,0 +1,72 @@
+import { faceApiModule, packagedModelDir, selectBackend, type TensorBackend } from './face-api.ts';
+import type { DetectedFace, RgbImage } from './types.ts';
+
+export interface FaceDetectorOptions {
+  backend: TensorBackend;
+  /** Tiny face detector input size (multiple of 32). Smaller is faster and misses small faces. */
+  inputSize: number;
+  /** Detections scoring below this are ignored. */
+  minScore: number;
+  /** wasm backend threads; 0 lets tfjs decide. */
+  threads?: number;
+  modelDir?: string;
+}
+
+/**
+ * Face detection + 68 landmarks. Create once per process with `FaceDetector.load()`: it loads the
+ * weights from the face-api package, selects the TensorFlow.js backend and runs one warm-up pass.
+ */
+export class FaceDetector {
+  private constructor(private readonly options: FaceDetectorOptions) {}
+
+  static async load(options: FaceDetectorOptions): Promise<FaceDetector> {
+    if (options.inputSize % 32 !== 0 || options.inputSize < 128) {
+      throw new Error(`face detector input size must be a multiple of 32 and >= 128, got ${options.inputSize}`);
+    }
+    const api = faceApiModule();
+    await selectBackend(options.backend, options.threads ?? 0);
+    const dir = options.modelDir ?? packagedModelDir();
+    await api.nets.tinyFaceDetector.loadFromDisk(dir);
+    await api.nets.faceLandmark68Net.loadFromDisk(dir);
+    const detector = new FaceDetector(options);
+    await detector.detect({ data: new Uint8Array(160 * 160 * 3).fill(128), width: 160, height: 160 });
+    return detector;
+  }
+
+  get backend(): TensorBackend {
+    return this.options.backend;
+  }
+
+  /** Number of bytes held by TensorFlow.js; stable across calls when nothing leaks. */
+  tensorMemory(): { numTensors: number; numBytes: number } {
+    const mem = (faceApiModule().tf as unknown as { memory(): { numTensors: number; numBytes: number } }).memory();
+    return { numTensors: mem.numTensors, numBytes: mem.numBytes };
+  }
+
+  /** All faces in the image, largest first. */
+  async detect(image: RgbImage): Promise<DetectedFace[]> {
+    const api = faceApiModule();
+    const input = api.tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+    try {
+      const options = new api.TinyFaceDetectorOptions({
+        inputSize: this.options.inputSize,
+        scoreThreshold: this.options.minScore,
+      });
+      const results = await api.detectAllFaces(input as never, options).withFaceLandmarks();
+      return results
+        .map((r) => ({
+          box: {
+            x: r.detection.box.x,
+            y: r.detection.box.y,
+            width: r.detection.box.width,
+            height: r.detection.box.height,
+          },
+          score: r.detection.score,
+          landmarks: r.landmarks.positions.map((p) => ({ x: p.x, y: p.y })),
+        }))
+        .sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
+    } finally {
+      input.dispose();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * One frame in, one observation out: choose the subject's face, build the skin regions and
+ * measure their colour, plus the scene reference and the guidance the person in front of the
+ * camera needs.
+ */
+import type { FaceDetector } from './face-detector.ts';
+import { facePose, REGION_NAMES, skinRegions, type FacePose, type Polygon, type RegionName } from './regions.ts';
+import { backgroundColor, regionColor, type RegionColor } from './skin-stats.ts';
+import type { Box, DetectedFace, RgbImage } from './types.ts';
+
+export type GuidanceCode = 'no_face' | 'face_too_small' | 'too_dark' | 'too_bright' | 'multiple_faces';
+
+export interface FaceObservation {
+  box: Box;
+  score: number;
+  pose: FacePose;
+  regions: Record<RegionName, RegionColor>;
+  polygons: Record<RegionName, Polygon>;
+  /** Pixel-weighted mean over all regions. */
+  skin: RegionColor;
+  background: RegionColor;
+}
+
+export interface FrameObservation {
+  width: number;
+  height: number;
+  faces: number;
+  face: FaceObservation | null;
+  guidance: GuidanceCode[];
+}
+
+export interface FrameAnalysisOptions {
+  /** A face whose eyes are closer than this many pixels gives too little skin to measure. */
+  minEyeDistance: number;
+  /** Mean skin brightness (0-255) below which the frame is too dark. */
+  minBrightness: number;
+  maxBrightness: number;
+}
+
+export const DEFAULT_FRAME_ANALYSIS: FrameAnalysisOptions = { minEyeDistance: 18, minBrightness: 35, maxBrightness: 235 };
+
+function iou(a: Box, b: Box): number {
+  const x0 = Math.max(a.x, b.x);
+  const y0 = Math.max(a.y, b.y);
+  const x1 = Math.min(a.x + a.width, b.x + b.width);
+  const y1 = Math.min(a.y + a.height, b.y + b.height);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const union = a.width * a.height + b.width * b.height - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** The face that continues the session (best overlap with the previous box), else the largest. */
+export function chooseSubject(faces: DetectedFace[], previous?: Box | null): DetectedFace | null {
+  if (faces.length === 0) return null;
+  if (previous) {
+    let best = faces[0];
+    let bestOverlap = iou(best.box, previous);
+    for (const f of faces.slice(1)) {
+      const o = iou(f.box, previous);
+      if (o > bestOverlap) {
+        best = f;
+        bestOverlap = o;
+      }
+    }
+    if (bestOverlap > 0.3) return best;
+  }
+  return faces[0];
+}
+
+export function observeFace(image: RgbImage, face: DetectedFace): FaceObservation {
+  const polygons = skinRegions(face.landmarks);
+  const regions = {} as Record<RegionName, RegionColor>;
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let pixels = 0;
+  let covered = 0;
+  for (const name of REGION_NAMES) {
+    const c = regionColor(image, polygons[name]);
+    regions[name] = c;
+    r += c.r * c.pixels;
+    g += c.g * c.pixels;
+    b += c.b * c.pixels;
+    pixels += c.pixels;
+    covered += c.covered;
+  }
+  const skin: RegionColor = pixels
+    ? { r: r / pixels, g: g / pixels, b: b / pixels, pixels, covered }
+    : { r: 0, g: 0, b: 0, pixels: 0, covered };
+  return {
+    box: face.box,
+    score: face.score,
+    pose: facePose(face.landmarks),
+    regions,
+    polygons,
+    skin,
+    background: backgroundColor(image, face.box),
+  };
+}
+
+export async function analyzeFrame(
+  detector: FaceDetector,
+  image: RgbImage,
+  previousBox: Box | null,
+  options: FrameAnalysisOptions = DEFAULT_FRAME_ANALYSIS,
+): Promise<FrameObservation> {
+  const faces = await detector.detect(image);
+  const subject = chooseSubject(faces, previousBox);
+  const guidance: GuidanceCode[] = [];
+  if (!subject) {
+    return { width: image.width, height: image.height, faces: 0, face: null, guidance: ['no_face'] };
+  }
+  if (faces.length > 1) guidance.push('multiple_faces');
+  const face = observeFace(image, subject);
+  if (face.pose.eyeDistance < options.minEyeDistance || face.skin.pixels < 100) guidance.push('face_too_small');
+  const brightness = (face.skin.r + face.skin.g + face.skin.b) / 3;
+  if (brightness < options.minBrightness) guidance.push('too_dark');
+  if (brightness > options.maxBrightness) guidance.push('too_bright');
+  return { width: image.width, height: image.height, faces: faces.length, face, guidance };
+}
