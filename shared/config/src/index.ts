@@ -52,7 +52,7 @@ export const WorkerEnv = CommonEnv.extend({
   /** Threads for the wasm backend (0: tfjs decides). */
   TF_THREADS: z.coerce.number().int().min(0).max(64).default(1),
   /** Tiny face detector input size (multiple of 32): larger finds smaller faces, slower. */
-  DETECTOR_INPUT_SIZE: z.coerce.number().int().min(128).max(1024).multipleOf(32).default(320),
+  DETECTOR_INPUT_SIZE: z.coerce.number().int().min(128).max(1024).multipleOf(32).default(256),
   MIN_FACE_SCORE: z.coerce.number().min(0.05).max(0.99).default(0.5),
   /** Images above this many pixels are refused before decoding (decompression bombs). */
   MAX_IMAGE_PIXELS: z.coerce.number().int().min(10_000).max(268_402_689).default(16_000_000),

@@ -4,7 +4,7 @@
  */
 import { designBandPass, filtfilt } from './filters.ts';
 import { hannWindow } from './spectrum.ts';
-import { mean, std } from './stats.ts';
+import { mean, normalizeByMovingMean, std } from './stats.ts';
 
 export type Rgb = readonly [Float64Array, Float64Array, Float64Array];
 export type MethodName = 'green' | 'chrom' | 'pos' | 'lgi' | 'omit';
@@ -64,33 +64,34 @@ export function pos(rgb: Rgb, options: MethodOptions): Float64Array {
   return out;
 }
 
-/** CHROM (de Haan & Jeanne 2013): chrominance signals, band-passed, Hann-windowed overlap-add. */
+/**
+ * CHROM (de Haan & Jeanne 2013): chrominance signals X = 3R - 2G and Y = 1.5R + G - 1.5B of the
+ * mean-normalised colour, band-passed, combined as X - alpha*Y with alpha = std(X)/std(Y) per
+ * Hann-windowed 1.6 s segment, and overlap-added. The band-pass runs over the whole trace rather
+ * than inside each short window, which keeps rates below ~60 bpm (under two cycles per window)
+ * from being distorted by the filter's edges.
+ */
 export function chrom(rgb: Rgb, options: MethodOptions): Float64Array {
   const n = checkRgb(rgb);
   const [lowHz, highHz] = options.bandHz ?? [0.7, 4];
   const l = shortWindow(options.fs, n) + (shortWindow(options.fs, n) % 2);
   const hop = l / 2;
   const win = hannWindow(l);
-  const out = new Float64Array(n);
+  const norm = rgb.map((c) => normalizeByMovingMean(c, l)) as unknown as Rgb;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = 3 * norm[0][i] - 2 * norm[1][i];
+    y[i] = 1.5 * norm[0][i] + norm[1][i] - 1.5 * norm[2][i];
+  }
   const sections = designBandPass(lowHz, Math.min(highHz, options.fs / 2 - 0.1), options.fs, 4);
-  const x = new Float64Array(l);
-  const y = new Float64Array(l);
+  const xf = filtfilt(x, sections);
+  const yf = filtfilt(y, sections);
+  const out = new Float64Array(n);
   for (let start = 0; start + l <= n; start += hop) {
-    const mr = mean(rgb[0], start, start + l) || 1;
-    const mg = mean(rgb[1], start, start + l) || 1;
-    const mb = mean(rgb[2], start, start + l) || 1;
-    for (let i = 0; i < l; i++) {
-      const r = rgb[0][start + i] / mr;
-      const g = rgb[1][start + i] / mg;
-      const b = rgb[2][start + i] / mb;
-      x[i] = 3 * r - 2 * g;
-      y[i] = 1.5 * r + g - 1.5 * b;
-    }
-    const xf = filtfilt(x, sections);
-    const yf = filtfilt(y, sections);
-    const sy = std(yf);
-    const alpha = sy > 0 ? std(xf) / sy : 0;
-    for (let i = 0; i < l; i++) out[start + i] += (xf[i] - alpha * yf[i]) * win[i];
+    const sy = std(yf, start, start + l);
+    const alpha = sy > 0 ? std(xf, start, start + l) / sy : 0;
+    for (let i = 0; i < l; i++) out[start + i] += (xf[start + i] - alpha * yf[start + i]) * win[i];
   }
   return out;
 }

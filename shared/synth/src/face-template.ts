@@ -70,7 +70,7 @@ export async function loadFaceTemplate(imagePath: string, detector: FaceDetector
     const skin = Math.max(0, Math.min(1, 1 - (d - 0.03) / 0.04)) * (brightness > 25 ? 1 : 0);
     raw[i] = Math.round(skin * 255);
   }
-  const feathered = await sharp(raw, { raw: { width, height, channels: 1 } }).blur(1.5).raw().toBuffer();
+  const feathered = await sharp(raw, { raw: { width, height, channels: 1 } }).blur(1.5).extractChannel(0).raw().toBuffer();
   const mask = new Float32Array(width * height);
   for (let i = 0; i < mask.length; i++) mask[i] = feathered[i] / 255;
   return { width, height, rgb: Float32Array.from(pixels), mask, landmarks: lm };

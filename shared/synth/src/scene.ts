@@ -155,6 +155,10 @@ export class SceneRenderer {
     const ocy = height / 2 + pose.ty;
     const tcx = tex.width / 2;
     const tcy = tex.height / 2;
+    const skin = this.skinMask;
+    const rgb = tex.rgb;
+    const mask = tex.mask;
+    const tw = tex.width;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const dx = x - ocx;
@@ -166,24 +170,23 @@ export class SceneRenderer {
         const y0 = sy | 0;
         const fx = sx - x0;
         const fy = sy - y0;
-        const i00 = y0 * tex.width + x0;
+        const i00 = y0 * tw + x0;
         const i10 = i00 + 1;
-        const i01 = i00 + tex.width;
+        const i01 = i00 + tw;
         const i11 = i01 + 1;
         const w00 = (1 - fx) * (1 - fy);
         const w10 = fx * (1 - fy);
         const w01 = (1 - fx) * fy;
         const w11 = fx * fy;
-        const m = tex.mask[i00] * w00 + tex.mask[i10] * w10 + tex.mask[i01] * w01 + tex.mask[i11] * w11;
+        const m = mask[i00] * w00 + mask[i10] * w10 + mask[i01] * w01 + mask[i11] * w11;
         const o = (y * width + x) * 3;
-        const rgb = tex.rgb;
         const r = rgb[i00 * 3] * w00 + rgb[i10 * 3] * w10 + rgb[i01 * 3] * w01 + rgb[i11 * 3] * w11;
         const g = rgb[i00 * 3 + 1] * w00 + rgb[i10 * 3 + 1] * w10 + rgb[i01 * 3 + 1] * w01 + rgb[i11 * 3 + 1] * w11;
         const b = rgb[i00 * 3 + 2] * w00 + rgb[i10 * 3 + 2] * w10 + rgb[i01 * 3 + 2] * w01 + rgb[i11 * 3 + 2] * w11;
         out[o] = r * (1 + m * (k0 - 1));
         out[o + 1] = g * (1 + m * (k1 - 1));
         out[o + 2] = b * (1 + m * (k2 - 1));
-        if (!isBystander) this.skinMask[y * width + x] = m;
+        if (!isBystander) skin[y * width + x] = m;
       }
     }
   }
@@ -205,18 +208,24 @@ export class SceneRenderer {
     const lightY = height * 0.3;
     const glareRadius2 = (Math.min(width, height) * 0.09) ** 2;
     const result = new Uint8Array(out.length);
+    const [g0, g1, g2] = gains;
+    const clamp = (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0);
     for (let y = 0; y < height; y++) {
       const shadeY = 1 - 0.3 * shading * ((y - height / 2) / height);
+      const dy2 = (y - lightY) ** 2;
       for (let x = 0; x < width; x++) {
         const p = y * width + x;
         const o = p * 3;
         const shade = shadeY * (1 - shading * ((x - width * 0.4) / width));
-        const spot = glare > 0 ? glare * mask[p] * Math.exp(-((x - lightX) ** 2 + (y - lightY) ** 2) / glareRadius2) : 0;
-        for (let c = 0; c < 3; c++) {
-          const base = out[o + c] < 0 ? 90 : out[o + c];
-          const v = (base * shade + spot) * gains[c] + noiseSigma * noise[n++];
-          result[o + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
-        }
+        const m = mask[p];
+        const spot = glare > 0 && m > 0 ? glare * m * Math.exp(-((x - lightX) ** 2 + dy2) / glareRadius2) : 0;
+        const r = out[o] < 0 ? 90 : out[o];
+        const g = out[o + 1] < 0 ? 90 : out[o + 1];
+        const b = out[o + 2] < 0 ? 90 : out[o + 2];
+        result[o] = clamp((r * shade + spot) * g0 + noiseSigma * noise[n]);
+        result[o + 1] = clamp((g * shade + spot) * g1 + noiseSigma * noise[n + 1]);
+        result[o + 2] = clamp((b * shade + spot) * g2 + noiseSigma * noise[n + 2]);
+        n += 3;
       }
     }
     mask.fill(0);

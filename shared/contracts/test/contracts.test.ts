@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { jobs, requestSchemas } from '../src/index.ts';
+
+describe('job payloads', () => {
+  const good = { session_id: randomUUID(), image_b64: 'abcd', timestamp_ms: 1234.5, estimate: true };
+  test('a well-formed frame job passes', () => {
+    assert.equal(jobs['frame.analyze'].payload.safeParse(good).success, true);
+  });
+  test('bad session id, empty image, negative time are refused', () => {
+    for (const bad of [{ ...good, session_id: 'x' }, { ...good, image_b64: '' }, { ...good, timestamp_ms: -1 }, { ...good, estimate: undefined }]) {
+      assert.equal(jobs['frame.analyze'].payload.safeParse(bad).success, false, JSON.stringify(bad));
+    }
+  });
+});
+
+describe('request schemas', () => {
+  const { AnalyzeImageRequest, AnalyzeBatchRequest } = requestSchemas({ maxBatchImages: 2 });
+  test('timestamp is optional; image_data required', () => {
+    assert.equal(AnalyzeImageRequest.safeParse({ session_id: randomUUID(), image_data: 'x' }).success, true);
+    const r = AnalyzeImageRequest.safeParse({ session_id: randomUUID() });
+    assert.equal(r.success, false);
+    assert.deepEqual(r.error?.issues[0].path, ['image_data']);
+  });
+  test('batch size is limited by configuration', () => {
+    const img = { image_data: 'x' };
+    assert.equal(AnalyzeBatchRequest.safeParse({ session_id: randomUUID(), images: [img, img] }).success, true);
+    assert.equal(AnalyzeBatchRequest.safeParse({ session_id: randomUUID(), images: [img, img, img] }).success, false);
+    assert.equal(AnalyzeBatchRequest.safeParse({ session_id: randomUUID(), images: [] }).success, false);
+  });
+});

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import type { Redis } from 'ioredis';
+import { SessionLimitError, SessionStore, type TraceSample } from '../src/index.ts';
+import { cleanPrefix, connectTestRedis, testPrefix } from '../../../test/support/redis.ts';
+
+const limits = { ttlSeconds: 60, maxSessions: 3, bufferSeconds: 10, bufferMaxSamples: 50 };
+const sample = (t: number): TraceSample => ({ t, skin: [150 + t / 1000, 110, 90], pose: [100, 100, 40, 0] });
+
+describe('SessionStore on real Redis', () => {
+  let redis: Redis;
+  let prefix: string;
+  before(async () => {
+    ({ redis } = await connectTestRedis());
+  });
+  after(async () => {
+    await redis.quit();
+  });
+  afterEach(async () => {
+    await cleanPrefix(redis, prefix);
+  });
+
+  test('creates, reads, lists and deletes sessions', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, limits);
+    const id = await store.create();
+    assert.ok(await store.exists(id));
+    const meta = await store.meta(id);
+    assert.equal(meta?.frames, 0);
+    assert.ok(meta!.expiresAt > Date.now() + 50_000);
+    assert.deepEqual((await store.list()).map((m) => m.id), [id]);
+    assert.equal(await store.delete(id), true);
+    assert.equal(await store.exists(id), false);
+    assert.equal(await store.delete(id), false);
+  });
+
+  test('refuses sessions beyond the limit, and frees a place on delete', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, limits);
+    const ids = [await store.create(), await store.create(), await store.create()];
+    await assert.rejects(store.create(), SessionLimitError);
+    await store.delete(ids[0]);
+    assert.ok(await store.create());
+  });
+
+  test('samples written out of order read back in capture order; trace trimmed by age and count', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, limits);
+    const id = await store.create();
+    const times = Array.from({ length: 40 }, (_, i) => 1000 + i * 100);
+    const shuffled = [...times].sort(() => Math.random() - 0.5);
+    await Promise.all(shuffled.map((t) => store.recordFrame(id, t, sample(t), { x: 1, y: 2, width: 3, height: 4 })));
+    const trace = await store.trace(id);
+    assert.deepEqual(trace.map((s) => s.t), times);
+    assert.ok(Math.abs(trace[5].skin[0] - (150 + times[5] / 1000)) < 1e-3);
+
+    // 10 s buffer: a sample 20 s later pushes everything older than 10 s out.
+    await store.recordFrame(id, 25_000, sample(25_000), null);
+    assert.deepEqual((await store.trace(id)).map((s) => s.t), [25_000]);
+    // Count cap: 60 samples inside 10 s keep the newest 50.
+    for (let i = 1; i <= 60; i++) await store.recordFrame(id, 25_000 + i * 10, sample(25_000 + i * 10), null);
+    const capped = await store.trace(id);
+    assert.equal(capped.length, 50);
+    assert.equal(capped[capped.length - 1].t, 25_600);
+    const meta = await store.meta(id);
+    assert.equal(meta?.frames, 101);
+    assert.equal(meta?.faces, 101);
+    assert.equal(meta?.lastFrameTs, 25_600);
+  });
+
+  test('a frame without a face is counted but adds no sample', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, limits);
+    const id = await store.create();
+    assert.equal(await store.recordFrame(id, 500, null, null), true);
+    const meta = await store.meta(id);
+    assert.equal(meta?.frames, 1);
+    assert.equal(meta?.faces, 0);
+    assert.equal((await store.trace(id)).length, 0);
+  });
+
+  test('sessions expire after the TTL, and an expired session takes no frames', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, { ...limits, ttlSeconds: 1 });
+    const id = await store.create();
+    await store.recordFrame(id, 1, sample(1), null);
+    await new Promise((r) => setTimeout(r, 1300));
+    assert.equal(await store.exists(id), false);
+    assert.equal((await store.trace(id)).length, 0);
+    assert.equal(await store.recordFrame(id, 2, sample(2), null), false);
+    assert.equal(await store.count(), 0);
+  });
+
+  test('activity refreshes the TTL', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, { ...limits, ttlSeconds: 1 });
+    const id = await store.create();
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(await store.recordFrame(id, i, sample(i), null), true);
+    }
+    assert.equal(await store.exists(id), true);
+  });
+});

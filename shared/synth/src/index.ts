@@ -1,0 +1,5 @@
+export * from './face-template.ts';
+export * from './physiology.ts';
+export * from './random.ts';
+export * from './scenarios.ts';
+export * from './scene.ts';

@@ -1,0 +1,154 @@
+/**
+ * End to end: real Redis, the real gateway on a real port, two real worker processes, and a
+ * 20 s synthetic video at 30 fps with a known heart rate.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import { connectRedis, SessionStore } from '@pulsecam/store';
+import { renderScenario, type SyntheticVideo } from './support/frames.ts';
+import { startService, type RunningService } from './support/service.ts';
+
+interface Json {
+  [k: string]: any;
+}
+
+async function post(base: string, path: string, body: unknown): Promise<{ status: number; body: Json; type: string }> {
+  const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Json, type: res.headers.get('content-type') ?? '' };
+}
+
+async function createSession(base: string): Promise<string> {
+  const r = await post(base, '/create-session', {});
+  assert.equal(r.status, 201);
+  return r.body.session_id as string;
+}
+
+describe('the service end to end', { timeout: 600_000 }, () => {
+  let service: RunningService;
+  let video: SyntheticVideo;
+  let truth: number;
+
+  before(async () => {
+    [service, video] = await Promise.all([startService({ workers: 2 }), renderScenario('still', 20)]);
+    truth = video.truthBpm(10);
+  });
+  after(async () => {
+    await service?.stop();
+  });
+
+  test('20 s at 30 fps through /analyze-batch gives the heart rate within 3 bpm', async () => {
+    const id = await createSession(service.baseUrl);
+    let last: Json = {};
+    const batch = 30;
+    for (let i = 0; i < video.frames.length; i += batch) {
+      const images = video.frames.slice(i, i + batch).map((f) => ({ image_data: f.jpeg.toString('base64'), timestamp: f.timestampMs }));
+      const r = await post(service.baseUrl, '/analyze-batch', { session_id: id, images });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.results.length, images.length);
+      last = r.body;
+    }
+    assert.equal(last.faces_detected, 30);
+    assert.ok(typeof last.heart_rate === 'number', `no heart rate: ${JSON.stringify(last)}`);
+    assert.ok(Math.abs(last.heart_rate - truth) < 3, `batch: ${last.heart_rate} vs truth ${truth.toFixed(1)}`);
+    assert.ok(last.buffer_seconds > 19);
+    assert.notEqual(last.confidence, 'none');
+
+    const status = await fetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
+    assert.equal(status.frames_received, video.frames.length);
+    assert.equal(status.estimate.heart_rate, last.heart_rate);
+  });
+
+  test('the same video through /analyze-image, several frames in flight, gives the same answer', async () => {
+    const id = await createSession(service.baseUrl);
+    const responses: Json[] = new Array(video.frames.length);
+    let next = 0;
+    const inFlight = async () => {
+      while (next < video.frames.length) {
+        const i = next++;
+        const f = video.frames[i];
+        const r = await post(service.baseUrl, '/analyze-image', { session_id: id, image_data: f.jpeg.toString('base64'), timestamp: f.timestampMs });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        responses[i] = r.body;
+      }
+    };
+    await Promise.all([inFlight(), inFlight(), inFlight(), inFlight()]);
+    assert.ok(responses.every((r) => r.face_detected === true));
+    const first = responses[0];
+    assert.equal(first.heart_rate, null, 'no number from a single frame');
+    assert.ok(first.guidance.includes('warming_up'));
+    assert.ok(first.face_box.width > 50);
+
+    // The newest answer is computed after the last frame lands; ask the session.
+    const status = await fetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
+    const finalRate = await post(service.baseUrl, '/analyze-batch', {
+      session_id: id,
+      images: [{ image_data: video.frames.at(-1)!.jpeg.toString('base64'), timestamp: video.frames.at(-1)!.timestampMs + 33 }],
+    });
+    assert.ok(typeof finalRate.body.heart_rate === 'number');
+    assert.ok(Math.abs(finalRate.body.heart_rate - truth) < 3, `image: ${finalRate.body.heart_rate} vs truth ${truth.toFixed(1)}`);
+    assert.equal(status.frames_received, video.frames.length);
+
+    // Both workers took jobs.
+    for (const port of service.workerMetricsPorts) {
+      const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+      const m = /pulsecam_worker_frames_total\{outcome="face"\} (\d+)/.exec(text);
+      assert.ok(m && Number(m[1]) > 50, `worker on ${port} processed ${m?.[1] ?? 0} frames`);
+    }
+    // The trace in Redis is in capture order and holds every frame.
+    const redis = connectRedis(service.redisUrl);
+    try {
+      const store = new SessionStore(redis, service.prefix, { ttlSeconds: 300, maxSessions: 100, bufferSeconds: 30, bufferMaxSamples: 1800 });
+      const trace = await store.trace(id);
+      const times = trace.map((s) => s.t);
+      assert.equal(times.length, video.frames.length + 1);
+      for (let i = 1; i < times.length; i++) assert.ok(times[i] > times[i - 1], `trace out of order at ${i}`);
+    } finally {
+      await redis.quit();
+    }
+  });
+
+  test('a frame with no face is a result: face_detected false and no number', async () => {
+    const id = await createSession(service.baseUrl);
+    const grey = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 128, g: 120, b: 110 } } }).jpeg().toBuffer();
+    const r = await post(service.baseUrl, '/analyze-image', { session_id: id, image_data: `data:image/jpeg;base64,${grey.toString('base64')}` });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.face_detected, false);
+    assert.equal(r.body.heart_rate, null);
+    assert.equal(r.body.confidence, 'none');
+    assert.deepEqual(r.body.guidance, ['no_face']);
+    assert.equal(r.body.face_box, null);
+  });
+
+  test('multipart upload and ?async=true with GET /jobs/{id}', async () => {
+    const id = await createSession(service.baseUrl);
+    const png = await sharp(video.frames[0].jpeg).png().toBuffer();
+    const form = new FormData();
+    form.set('session_id', id);
+    form.set('timestamp', '1000');
+    form.set('image', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'frame.png');
+    const res = await fetch(`${service.baseUrl}/analyze-image?async=true`, { method: 'POST', body: form });
+    assert.equal(res.status, 202);
+    const accepted = (await res.json()) as Json;
+    let job: Json = {};
+    for (let i = 0; i < 100; i++) {
+      job = await fetch(service.baseUrl + accepted.status_url).then((r) => r.json() as Promise<Json>);
+      if (job.state === 'completed' || job.state === 'failed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(job.state, 'completed', JSON.stringify(job));
+    assert.equal(job.result.face_detected, true);
+    assert.equal(job.result.timestamp, 1000);
+  });
+
+  test('an image the workers cannot decode is a 400 naming the field', async () => {
+    const id = await createSession(service.baseUrl);
+    // A valid JPEG signature followed by garbage passes the gateway's sniffing; sharp refuses it.
+    const broken = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)]);
+    const r = await post(service.baseUrl, '/analyze-image', { session_id: id, image_data: broken.toString('base64') });
+    assert.equal(r.status, 400);
+    assert.match(r.type, /application\/problem\+json/);
+    assert.equal(r.body.code, 'invalid_image');
+    assert.equal(r.body.errors[0].field, 'image_data');
+  });
+});

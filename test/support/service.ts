@@ -1,0 +1,89 @@
+/**
+ * Starts the real service for end-to-end tests: the gateway and N worker processes, exactly as
+ * `npm start` runs them, on free ports and a key prefix of their own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { testPrefix, testRedis } from './redis.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningService {
+  baseUrl: string;
+  prefix: string;
+  redisUrl: string;
+  workerMetricsPorts: number[];
+  logs: string[];
+  stop: () => Promise<void>;
+}
+
+function start(entry: string, env: NodeJS.ProcessEnv, logs: string[]): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk: Buffer) => {
+    logs.push(chunk.toString());
+    if (logs.length > 2000) logs.splice(0, 1000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  return child;
+}
+
+export async function startService(options: { workers: number; env?: Record<string, string> }): Promise<RunningService> {
+  const { url: redisUrl } = await testRedis();
+  const prefix = testPrefix();
+  const port = await freePort();
+  const logs: string[] = [];
+  const env = { ...process.env, REDIS_URL: redisUrl, KEY_PREFIX: prefix, LOG_LEVEL: 'warn', ...options.env };
+  const children: ChildProcess[] = [start('services/gateway/src/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' }, logs)];
+  const workerMetricsPorts: number[] = [];
+  for (let i = 0; i < options.workers; i++) {
+    const metricsPort = await freePort();
+    workerMetricsPorts.push(metricsPort);
+    children.push(start('services/worker/src/main.ts', { ...env, METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' }, logs));
+  }
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null) return resolve();
+            const kill = setTimeout(() => c.kill('SIGKILL'), 10_000);
+            c.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${baseUrl}/ready`);
+      const body = (await res.json()) as { workers: number };
+      if (res.ok && body.workers >= options.workers) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) {
+      await stop();
+      throw new Error(`service did not become ready:\n${logs.join('').slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { baseUrl, prefix, redisUrl, workerMetricsPorts, logs, stop };
+}
