@@ -23,10 +23,13 @@ interface Pending {
 
 export class JobWaiter {
   private readonly events: QueueEvents;
+  /** QueueEvents blocks on its connection, so it gets its own; BullMQ leaves closing it to us. */
+  private readonly connection: Redis;
   private readonly pending = new Map<string, Pending>();
 
   constructor(connection: Redis, prefix: string) {
-    this.events = new QueueEvents(QUEUE_NAME, { connection: connection.duplicate(), prefix });
+    this.connection = connection.duplicate();
+    this.events = new QueueEvents(QUEUE_NAME, { connection: this.connection, prefix });
     this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, (p) => p.resolve(returnvalue)));
     this.events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, (p) => p.reject(new JobFailedError(failedReason))));
   }
@@ -69,5 +72,6 @@ export class JobWaiter {
     }
     this.pending.clear();
     await this.events.close();
+    this.connection.disconnect();
   }
 }
