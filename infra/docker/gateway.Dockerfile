@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1.7
+# Pulsecam gateway. Build from the repository root:
+#   docker build -f infra/docker/gateway.Dockerfile -t pulsecam-gateway .
+
+# 1. Type-check the whole workspace with dev dependencies.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
+COPY shared/config/package.json shared/config/
+COPY shared/contracts/package.json shared/contracts/
+COPY shared/dsp/package.json shared/dsp/
+COPY shared/store/package.json shared/store/
+COPY shared/synth/package.json shared/synth/
+COPY shared/vision/package.json shared/vision/
+COPY services/gateway/package.json services/gateway/
+COPY services/worker/package.json services/worker/
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run typecheck
+
+# 2. Production dependencies of the gateway only.
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/shared/config/package.json shared/config/
+COPY --from=build /app/shared/contracts/package.json shared/contracts/
+COPY --from=build /app/shared/dsp/package.json shared/dsp/
+COPY --from=build /app/shared/store/package.json shared/store/
+COPY --from=build /app/shared/synth/package.json shared/synth/
+COPY --from=build /app/shared/vision/package.json shared/vision/
+COPY --from=build /app/services/gateway/package.json services/gateway/
+COPY --from=build /app/services/worker/package.json services/worker/
+RUN npm ci --omit=dev --no-audit --no-fund --workspace @pulsecam/gateway --include-workspace-root
+
+# 3. Runtime: sources run through tsx (no separate JS build), as a non-root user.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production PORT=8000
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/package.json ./
+COPY --from=build /app/shared/config shared/config
+COPY --from=build /app/shared/contracts shared/contracts
+COPY --from=build /app/shared/store shared/store
+COPY --from=build /app/services/gateway services/gateway
+USER node
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "--import", "tsx", "services/gateway/src/main.ts"]
