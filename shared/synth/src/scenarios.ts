@@ -21,7 +21,7 @@ function base(seed: number, bpm: number, overrides: Partial<SceneSpec> = {}): Sc
     width: 512,
     height: 512,
     fps: 30,
-    durationSeconds: 24,
+    durationSeconds: 20,
     timestampJitter: 0.15,
     dropRate: 0,
     physiology: { heartRate: () => bpm, breathingRate: 15, beatJitter: 0.015, rsa: 0.03, seed },
