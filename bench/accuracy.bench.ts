@@ -18,7 +18,7 @@ import { codeVersion, readCached, ROOT, visionSettings, type CachedTrace } from 
 const WINDOW_SECONDS = 10;
 const STEP_SECONDS = 1;
 const config = loadWorkerConfig({});
-const METHODS: EstimateSettings['method'][] = ['green', 'chrom', 'pos', 'lgi', 'omit'];
+const METHODS: EstimateSettings['method'][] = ['green', 'chrom', 'pos', 'lgi', 'omit', 'pulsecam'];
 
 const wanted = process.env.SCENARIOS?.split(',').map((s) => s.trim());
 const list = scenarios().filter((s) => !wanted || wanted.includes(s.name));

@@ -8,6 +8,7 @@ import { buildOpenApi } from './openapi.ts';
 import { analyzeRouter } from './routes/analyze.route.ts';
 import { docsRouter } from './routes/docs.route.ts';
 import { jobsRouter } from './routes/jobs.route.ts';
+import { samplesRouter } from './routes/samples.route.ts';
 import { sessionsRouter } from './routes/sessions.route.ts';
 import { systemRouter } from './routes/system.route.ts';
 
@@ -57,6 +58,7 @@ export function createApp(deps: GatewayDeps): express.Express {
   app.use(docsRouter(buildOpenApi(config, deps.version)));
   app.use(sessionsRouter(deps));
   app.use(analyzeRouter(deps));
+  app.use(samplesRouter(deps));
   app.use(jobsRouter(deps));
   if (config.WEB_ROOT) app.use(express.static(config.WEB_ROOT, { index: 'index.html' }));
 

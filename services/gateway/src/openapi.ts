@@ -12,6 +12,7 @@ import {
   Problem,
   ReadyResponse,
   requestSchemas,
+  SamplesResponse,
   SessionId,
   SessionList,
   SessionStatus,
@@ -24,7 +25,7 @@ const problem = (description: string) => ({ description, content: { 'application
 
 export function buildOpenApi(config: GatewayConfig, version: string): object {
   const registry = new OpenAPIRegistry();
-  const { AnalyzeImageRequest, AnalyzeBatchRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES });
+  const { AnalyzeImageRequest, AnalyzeBatchRequest, SamplesRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES, maxSamples: config.MAX_SAMPLES_PER_REQUEST });
   const idParams = z.object({ id: SessionId });
   const asyncQuery = z.object({
     async: z.enum(['true', 'false']).optional().meta({ description: 'true: answer 202 with a job id instead of waiting.' }),
@@ -88,6 +89,12 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
       404: problem('Unknown or expired session'),
       413: problem('Image or body too large'),
     },
+  });
+  registry.registerPath({
+    method: 'post', path: '/session/{id}/samples', tags: ['Analysis'], summary: 'Add colour samples measured on the device',
+    description: `For clients that extract the mean skin colour themselves (no image leaves the device): up to ${config.MAX_SAMPLES_PER_REQUEST} samples of {timestamp, r, g, b} per request, stored in the session trace and estimated by the same code as images. Any frame rate from 10 to 60 fps.`,
+    request: { params: idParams, body: { content: { 'application/json': { schema: SamplesRequest } } } },
+    responses: { 200: json(SamplesResponse, 'Samples stored; the session estimate'), 400: problem('Invalid samples'), 404: problem('Unknown or expired session') },
   });
   registry.registerPath({
     method: 'get', path: '/jobs/{id}', tags: ['Analysis'], summary: 'State and result of an async job',

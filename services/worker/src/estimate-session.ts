@@ -3,11 +3,13 @@
  * the guidance a person needs (warming up, face lost, hold still, weak signal).
  */
 import type { Estimate } from '@pulsecam/contracts';
-import { estimateHeartRate, type MethodName } from '@pulsecam/dsp';
+import { estimateHeartRate, estimatePulsecam, type HeartRateEstimate, type MethodName, type RichTrace } from '@pulsecam/dsp';
 import type { TraceSample } from '@pulsecam/store';
 
+export type EstimatorName = MethodName | 'pulsecam';
+
 export interface EstimateSettings {
-  method: MethodName;
+  method: EstimatorName;
   minSignalSeconds: number;
   windowSeconds: number;
 }
@@ -28,6 +30,38 @@ function recentMotion(samples: TraceSample[]): number {
   return Math.sqrt(v) / eye;
 }
 
+/** The samples as the DSP core's rich trace: regions, pose and background when every sample has them. */
+export function richTrace(samples: TraceSample[]): RichTrace {
+  const channel = (pick: (s: TraceSample) => number) => samples.map(pick);
+  const trace: RichTrace = {
+    t: channel((s) => s.t / 1000),
+    skin: [channel((s) => s.skin[0]), channel((s) => s.skin[1]), channel((s) => s.skin[2])],
+  };
+  if (samples.every((s) => s.regions)) {
+    trace.regions = [0, 1, 2].map(
+      (r) => [channel((s) => s.regions![r][0]), channel((s) => s.regions![r][1]), channel((s) => s.regions![r][2])] as const,
+    );
+  }
+  if (samples.every((s) => s.pose)) {
+    trace.pose = { cx: channel((s) => s.pose![0]), cy: channel((s) => s.pose![1]), size: channel((s) => s.pose![2]), roll: channel((s) => s.pose![3]) };
+  }
+  if (samples.every((s) => s.background)) {
+    trace.background = [channel((s) => s.background![0]), channel((s) => s.background![1]), channel((s) => s.background![2])];
+  }
+  return trace;
+}
+
+function runEstimator(samples: TraceSample[], settings: EstimateSettings): HeartRateEstimate {
+  if (settings.method === 'pulsecam') {
+    return estimatePulsecam(richTrace(samples), { minSeconds: settings.minSignalSeconds, windowSeconds: settings.windowSeconds });
+  }
+  const trace = richTrace(samples);
+  return estimateHeartRate(
+    { t: trace.t, r: trace.skin[0], g: trace.skin[1], b: trace.skin[2] },
+    { method: settings.method, minSeconds: settings.minSignalSeconds, windowSeconds: settings.windowSeconds },
+  );
+}
+
 export function estimateSession(samples: TraceSample[], lastFrameTs: number | null, settings: EstimateSettings): Estimate {
   const base = { method: settings.method, samples: samples.length };
   if (samples.length === 0) {
@@ -38,15 +72,7 @@ export function estimateSession(samples: TraceSample[], lastFrameTs: number | nu
   if (lastFrameTs !== null && lastFrameTs - newest > FACE_LOST_MS) {
     return { ...base, heart_rate: null, confidence: 'none', signal_quality: 0, buffer_seconds: bufferSeconds, guidance: ['no_face'], message: 'Face lost: no face in the most recent frames.' };
   }
-  const result = estimateHeartRate(
-    {
-      t: samples.map((s) => s.t / 1000),
-      r: samples.map((s) => s.skin[0]),
-      g: samples.map((s) => s.skin[1]),
-      b: samples.map((s) => s.skin[2]),
-    },
-    { method: settings.method, minSeconds: settings.minSignalSeconds, windowSeconds: settings.windowSeconds },
-  );
+  const result = runEstimator(samples, settings);
   const guidance: Estimate['guidance'] = [];
   if (recentMotion(samples) > HOLD_STILL_MOTION) guidance.push('hold_still');
   let message: string;

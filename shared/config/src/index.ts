@@ -25,7 +25,7 @@ export const CommonEnv = z.object({
   MIN_SIGNAL_SECONDS: z.coerce.number().min(3).max(60).default(6),
   /** Seconds of newest signal each spectrum looks at. */
   WINDOW_SECONDS: z.coerce.number().min(4).max(60).default(10),
-  HR_METHOD: z.enum(['pos', 'chrom', 'green', 'lgi', 'omit']).default('pos'),
+  HR_METHOD: z.enum(['pulsecam', 'pos', 'chrom', 'green', 'lgi', 'omit']).default('pulsecam'),
 });
 
 export const GatewayEnv = CommonEnv.extend({
@@ -34,6 +34,8 @@ export const GatewayEnv = CommonEnv.extend({
   /** Largest decoded image accepted, in bytes. */
   MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(4 * 1024 * 1024),
   MAX_BATCH_IMAGES: z.coerce.number().int().min(1).max(1000).default(64),
+  /** Most colour samples one POST /session/{id}/samples may carry. */
+  MAX_SAMPLES_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).default(1800),
   /** Largest request body (JSON or multipart), in bytes. */
   MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
   /** How long a synchronous request waits for its job(s). */

@@ -18,7 +18,10 @@ const Timestamp = z
 
 export interface ApiLimits {
   maxBatchImages: number;
+  maxSamples: number;
 }
+
+const Channel = z.number().finite().min(0).max(255);
 
 export function requestSchemas(limits: ApiLimits) {
   const AnalyzeImageRequest = z
@@ -33,7 +36,23 @@ export function requestSchemas(limits: ApiLimits) {
         .max(limits.maxBatchImages),
     })
     .meta({ id: 'AnalyzeBatchRequest' });
-  return { AnalyzeImageRequest, AnalyzeBatchRequest };
+  const SamplesRequest = z
+    .object({
+      samples: z
+        .array(
+          z.object({
+            timestamp: z.number().finite().nonnegative().meta({ description: 'Capture time of the frame, ms (any origin, increasing).' }),
+            r: Channel,
+            g: Channel,
+            b: Channel,
+          }),
+        )
+        .min(1)
+        .max(limits.maxSamples)
+        .meta({ description: 'Mean skin colour of each frame, measured on the device, 0-255 scale. Any frame rate from 10 to 60 fps.' }),
+    })
+    .meta({ id: 'SamplesRequest' });
+  return { AnalyzeImageRequest, AnalyzeBatchRequest, SamplesRequest };
 }
 
 export const AnalyzeImageResponse = z
@@ -77,6 +96,11 @@ export const AnalyzeBatchResponse = z
     message: z.string(),
   })
   .meta({ id: 'AnalyzeBatchResponse' });
+
+export const SamplesResponse = Estimate.extend({
+  session_id: SessionId,
+  accepted: z.number().int().meta({ description: 'Samples stored by this request.' }),
+}).meta({ id: 'SamplesResponse' });
 
 export const CreateSessionResponse = z
   .object({ session_id: SessionId, message: z.string(), expires_in_seconds: z.number().int() })

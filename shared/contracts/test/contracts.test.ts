@@ -16,7 +16,7 @@ describe('job payloads', () => {
 });
 
 describe('request schemas', () => {
-  const { AnalyzeImageRequest, AnalyzeBatchRequest } = requestSchemas({ maxBatchImages: 2 });
+  const { AnalyzeImageRequest, AnalyzeBatchRequest, SamplesRequest } = requestSchemas({ maxBatchImages: 2, maxSamples: 3 });
   test('timestamp is optional; image_data required', () => {
     assert.equal(AnalyzeImageRequest.safeParse({ session_id: randomUUID(), image_data: 'x' }).success, true);
     const r = AnalyzeImageRequest.safeParse({ session_id: randomUUID() });
@@ -28,5 +28,12 @@ describe('request schemas', () => {
     assert.equal(AnalyzeBatchRequest.safeParse({ session_id: randomUUID(), images: [img, img] }).success, true);
     assert.equal(AnalyzeBatchRequest.safeParse({ session_id: randomUUID(), images: [img, img, img] }).success, false);
     assert.equal(AnalyzeBatchRequest.safeParse({ session_id: randomUUID(), images: [] }).success, false);
+  });
+  test('samples: 0-255 colour, non-negative time, limited count', () => {
+    const ok = { timestamp: 0, r: 150, g: 110.5, b: 90 };
+    assert.equal(SamplesRequest.safeParse({ samples: [ok] }).success, true);
+    assert.equal(SamplesRequest.safeParse({ samples: [{ ...ok, g: 300 }] }).success, false);
+    assert.equal(SamplesRequest.safeParse({ samples: [{ ...ok, timestamp: -5 }] }).success, false);
+    assert.equal(SamplesRequest.safeParse({ samples: [ok, ok, ok, ok] }).success, false);
   });
 });

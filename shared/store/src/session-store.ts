@@ -42,24 +42,28 @@ redis.call('ZADD', KEYS[1], now + ttl, ARGV[4])
 return 1
 `;
 
-// KEYS: index, meta, trace. ARGV: now, ttl ms, id, frame ts, has sample (0/1), member, buffer ms, max samples, box json
+// KEYS: index, meta, trace.
+// ARGV: now, ttl ms, id, frames, newest frame ts, buffer ms, max samples, box json, then (score, member) pairs.
 const APPEND_SCRIPT = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
-local ts = tonumber(ARGV[4])
-redis.call('HINCRBY', KEYS[2], 'frames', 1)
+local ts = tonumber(ARGV[5])
+redis.call('HINCRBY', KEYS[2], 'frames', tonumber(ARGV[4]))
 local last = tonumber(redis.call('HGET', KEYS[2], 'last_frame_ts') or '-1')
 if ts > last then redis.call('HSET', KEYS[2], 'last_frame_ts', ts) end
-if ARGV[5] == '1' then
-  redis.call('HINCRBY', KEYS[2], 'faces', 1)
-  redis.call('ZADD', KEYS[3], ts, ARGV[6])
+local pairs = (#ARGV - 8) / 2
+if pairs > 0 then
+  redis.call('HINCRBY', KEYS[2], 'faces', pairs)
+  for i = 0, pairs - 1 do
+    redis.call('ZADD', KEYS[3], ARGV[9 + 2 * i], ARGV[10 + 2 * i])
+  end
   local newest = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
-  local cutoff = tonumber(newest[2]) - tonumber(ARGV[7])
+  local cutoff = tonumber(newest[2]) - tonumber(ARGV[6])
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. cutoff)
-  local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[8])
+  local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[7])
   if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1) end
-  if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'last_box', ARGV[9]) end
+  if ARGV[8] ~= '' then redis.call('HSET', KEYS[2], 'last_box', ARGV[8]) end
 end
 redis.call('HSET', KEYS[2], 'last_seen', now)
 redis.call('PEXPIRE', KEYS[2], ttl)
@@ -129,8 +133,20 @@ export class SessionStore {
    * to the buffer limits. False when the session does not exist.
    */
   async recordFrame(id: string, frameTs: number, sample: TraceSample | null, box: SessionMeta['lastBox']): Promise<boolean> {
+    return this.append(id, 1, frameTs, sample ? [sample] : [], box);
+  }
+
+  /** Stores client-measured samples (one per frame) in one step. False when the session does not exist. */
+  async recordSamples(id: string, samples: TraceSample[]): Promise<boolean> {
+    if (samples.length === 0) return this.touch(id);
+    const newest = samples.reduce((m, s) => Math.max(m, s.t), -Infinity);
+    return this.append(id, samples.length, newest, samples, null);
+  }
+
+  private async append(id: string, frames: number, newestTs: number, samples: TraceSample[], box: SessionMeta['lastBox']): Promise<boolean> {
     const k = sessionKeys(this.prefix, id);
-    const member = sample ? encodeSample(sample, randomUUID().slice(0, 8)) : '';
+    const pairs: (string | number)[] = [];
+    for (const s of samples) pairs.push(s.t, encodeSample(s, randomUUID().slice(0, 8)));
     const ok = await this.redis.eval(
       APPEND_SCRIPT,
       3,
@@ -140,12 +156,12 @@ export class SessionStore {
       this.clock(),
       this.ttlMs,
       id,
-      frameTs,
-      sample ? '1' : '0',
-      member,
+      frames,
+      newestTs,
       this.limits.bufferSeconds * 1000,
       this.limits.bufferMaxSamples,
       box ? JSON.stringify(box) : '',
+      ...pairs,
     );
     return ok === 1;
   }

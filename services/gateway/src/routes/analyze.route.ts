@@ -67,7 +67,7 @@ function multipartBatchBody(req: Request): unknown {
 export function analyzeRouter(deps: GatewayDeps): Router {
   const router = Router();
   const { config, jobs, store, metrics } = deps;
-  const { AnalyzeImageRequest, AnalyzeBatchRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES });
+  const { AnalyzeImageRequest, AnalyzeBatchRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES, maxSamples: config.MAX_SAMPLES_PER_REQUEST });
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: config.MAX_IMAGE_BYTES, files: config.MAX_BATCH_IMAGES, fields: 8, fieldSize: config.MAX_BATCH_IMAGES * 24 },

@@ -1,0 +1,260 @@
+/**
+ * The Pulsecam estimator: what the textbook methods leave on the table, put back.
+ *
+ * 1. Several skin regions (forehead, both cheeks, and their pixel-weighted union) are candidates;
+ *    each is weighted by its own pulse SNR, so a region swept by glare or shadow counts less.
+ * 2. Per analysis window, the parts of the colour signals explained by head motion (face centre,
+ *    size, roll and their rates, from the landmarks) and by scene light (the background's colour)
+ *    are regressed out before the pulse is formed. This removes in-band head bobs, flicker, and
+ *    camera gain changes that a projection like POS cannot tell from a pulse.
+ * 3. The pulse is formed per region with POS's plane-orthogonal-to-skin projection on the cleaned,
+ *    mean-normalised channels (which also normalises out slow per-channel camera gains).
+ * 4. Instead of each window's argmax, a Viterbi tracker runs over the spectra of overlapping
+ *    windows (one per second across the buffer), preferring continuity (heart rate changes by a
+ *    few bpm per second at most) and rewarding a first harmonic, then refines the final peak.
+ * 5. Quality is the tracked peak's share of in-band power, discounted when recent windows disagree
+ *    with the track; below a threshold the answer is null.
+ */
+import { designBandPass, filtfilt } from './filters.ts';
+import type { HeartRateEstimate } from './heart-rate.ts';
+import { confidenceOf } from './heart-rate.ts';
+import { regressOut } from './linalg.ts';
+import { resampleUniform } from './resample.ts';
+import { hannWindow, powerSpectrum, pulseSnr, refinePeak, type PowerSpectrum } from './spectrum.ts';
+import { mean, normalizeByMovingMean, std } from './stats.ts';
+
+type Channels = readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
+
+export interface RichTrace {
+  /** Capture times in seconds, ascending. */
+  t: ArrayLike<number>;
+  /** Mean skin colour over all regions. */
+  skin: Channels;
+  /** Mean colour of each skin region (optional: client-supplied traces have only `skin`). */
+  regions?: Channels[];
+  /** Face pose per sample: centre x/y and size in pixels, roll in radians (optional). */
+  pose?: { cx: ArrayLike<number>; cy: ArrayLike<number>; size: ArrayLike<number>; roll: ArrayLike<number> };
+  /** Mean colour of the scene around the face (optional). */
+  background?: Channels;
+}
+
+export interface PulsecamOptions {
+  fs: number;
+  windowSeconds: number;
+  minSeconds: number;
+  bandHz: readonly [number, number];
+  minQuality: number;
+  /** Spacing of the tracker's analysis windows. */
+  stepSeconds: number;
+  /** How fast heart rate may plausibly change: standard deviation of the tracker's step, bpm/s. */
+  trackerBpmPerSecond: number;
+  /** Seconds of history the tracker looks back over. */
+  historySeconds: number;
+}
+
+export const DEFAULT_PULSECAM_OPTIONS: PulsecamOptions = {
+  fs: 30,
+  windowSeconds: 10,
+  minSeconds: 6,
+  bandHz: [0.7, 4],
+  minQuality: 0.12,
+  stepSeconds: 1,
+  trackerBpmPerSecond: 2.5,
+  historySeconds: 20,
+};
+
+export interface PulsecamEstimate extends HeartRateEstimate {
+  /** Band-passed pulse of the newest window (best region), for display and beat analysis. */
+  pulse: Float64Array;
+  fs: number;
+}
+
+const EMPTY = new Float64Array(0);
+
+/** POS projection on mean-normalised, zero-mean channels, overlap-added over 1.6 s windows. */
+function posOnNormalized(x: readonly Float64Array[], fs: number): Float64Array {
+  const n = x[0].length;
+  const l = Math.max(2, Math.min(n, Math.ceil(1.6 * fs)));
+  const out = new Float64Array(n);
+  const s1 = new Float64Array(l);
+  const s2 = new Float64Array(l);
+  const win = hannWindow(l);
+  const hop = Math.max(1, Math.floor(l / 4));
+  for (let start = 0; ; start += hop) {
+    const s = Math.min(start, n - l);
+    for (let i = 0; i < l; i++) {
+      const r = x[0][s + i];
+      const g = x[1][s + i];
+      const b = x[2][s + i];
+      s1[i] = g - b;
+      s2[i] = -2 * r + g + b;
+    }
+    const sd2 = std(s2);
+    const alpha = sd2 > 0 ? std(s1) / sd2 : 0;
+    for (let i = 0; i < l; i++) out[s + i] += (s1[i] + alpha * s2[i]) * win[i];
+    if (s === n - l) break;
+  }
+  return out;
+}
+
+function bandLimited(values: Float64Array, sections: ReturnType<typeof designBandPass>): Float64Array {
+  return filtfilt(values, sections);
+}
+
+/** In-band power normalised to sum 1 (so regions of different brightness compare). */
+function normalizeInBand(s: PowerSpectrum, lo: number, hi: number): void {
+  let total = 0;
+  for (let k = lo; k <= hi; k++) total += s.power[k];
+  if (total > 0) for (let k = 0; k < s.power.length; k++) s.power[k] /= total;
+}
+
+interface WindowSpectrum {
+  combined: PowerSpectrum;
+  /** Pulse of the best region over this window. */
+  pulse: Float64Array;
+}
+
+export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOptions> = {}): PulsecamEstimate {
+  const o = { ...DEFAULT_PULSECAM_OPTIONS, ...partial };
+  const n = trace.t.length;
+  const seconds = n >= 2 ? trace.t[n - 1] - trace.t[0] : 0;
+  const none = (reason: HeartRateEstimate['reason'], quality = 0): PulsecamEstimate => ({
+    bpm: null,
+    quality,
+    confidence: 'none',
+    seconds,
+    reason,
+    pulse: EMPTY,
+    fs: o.fs,
+  });
+  if (n < 8 || seconds < o.minSeconds) return none('not_enough_signal');
+
+  // Everything onto one uniform grid.
+  const series: ArrayLike<number>[] = [...trace.skin];
+  const regionOffset = series.length;
+  for (const r of trace.regions ?? []) series.push(...r);
+  const poseOffset = series.length;
+  if (trace.pose) series.push(trace.pose.cx, trace.pose.cy, trace.pose.size, trace.pose.roll);
+  const bgOffset = series.length;
+  if (trace.background) series.push(...trace.background);
+  const uniform = resampleUniform(trace.t, series, o.fs);
+  const u = uniform.channels;
+  const total = u[0].length;
+  const fs = o.fs;
+
+  const processBand = designBandPass(Math.max(0.4, o.bandHz[0] - 0.2), Math.min(fs / 2 - 0.5, o.bandHz[1] + 1), fs, 4);
+  const normWindow = Math.round(1.6 * fs);
+  const normalized = (x: Float64Array) => bandLimited(normalizeByMovingMean(x, normWindow), processBand);
+
+  // Candidate regions: the union, and each region when present.
+  const candidates: Float64Array[][] = [[0, 1, 2].map((c) => normalized(u[c]))];
+  const regionCount = trace.regions?.length ?? 0;
+  for (let r = 0; r < regionCount; r++) candidates.push([0, 1, 2].map((c) => normalized(u[regionOffset + 3 * r + c])));
+
+  // Reference signals: head motion (in face sizes) and its rate, and scene light.
+  const refs: Float64Array[] = [];
+  if (trace.pose) {
+    const size = mean(u[poseOffset + 2]) || 1;
+    for (let j = 0; j < 4; j++) {
+      const raw = u[poseOffset + j];
+      const scaled = new Float64Array(total);
+      for (let i = 0; i < total; i++) scaled[i] = j === 3 ? raw[i] : raw[i] / size;
+      const band = bandLimited(scaled, processBand);
+      refs.push(band);
+      if (j < 2) {
+        const rate = new Float64Array(total);
+        for (let i = 1; i < total; i++) rate[i] = band[i] - band[i - 1];
+        refs.push(rate);
+      }
+    }
+  }
+  if (trace.background) for (let c = 0; c < 3; c++) refs.push(normalized(u[bgOffset + c]));
+
+  const windowLength = Math.min(total, Math.round(o.windowSeconds * fs));
+  const step = Math.max(1, Math.round(o.stepSeconds * fs));
+  const windowEnds: number[] = [];
+  for (let end = total; end - windowLength >= 0 && total - end <= o.historySeconds * fs; end -= step) windowEnds.unshift(end);
+
+  const probe = powerSpectrum(new Float64Array(windowLength), fs, 4096);
+  const binHz = probe.binHz;
+  const lo = Math.max(1, Math.ceil(o.bandHz[0] / binHz));
+  const hi = Math.floor(o.bandHz[1] / binHz);
+
+  const spectra: WindowSpectrum[] = windowEnds.map((end) => {
+    const from = end - windowLength;
+    const combined = new Float64Array(probe.power.length);
+    let best: { snr: number; pulse: Float64Array } = { snr: -1, pulse: EMPTY };
+    for (const cand of candidates) {
+      const clean = regressOut(cand, refs, from, end);
+      const pulse = posOnNormalized(clean, fs);
+      const spec = powerSpectrum(pulse, fs, 4096);
+      normalizeInBand(spec, lo, hi);
+      let peak = lo;
+      for (let k = lo; k <= hi; k++) if (spec.power[k] > spec.power[peak]) peak = k;
+      const snr = pulseSnr(spec, peak * binHz, o.bandHz[0], o.bandHz[1]);
+      const weight = snr * snr;
+      for (let k = 0; k < combined.length; k++) combined[k] += weight * spec.power[k];
+      if (snr > best.snr) best = { snr, pulse };
+    }
+    const spec: PowerSpectrum = { binHz, power: combined };
+    normalizeInBand(spec, lo, hi);
+    return { combined: spec, pulse: best.pulse };
+  });
+
+  // Viterbi over a 1-bpm grid: emissions from harmonic-enhanced spectra, Gaussian transitions.
+  const minBpm = Math.ceil(o.bandHz[0] * 60);
+  const maxBpm = Math.floor(o.bandHz[1] * 60);
+  const states = maxBpm - minBpm + 1;
+  const emission = (s: PowerSpectrum, bpm: number): number => {
+    const at = (hz: number) => {
+      const k = Math.round(hz / binHz);
+      if (k < 1 || k + 1 >= s.power.length) return 0;
+      return Math.max(s.power[k - 1], s.power[k], s.power[k + 1]);
+    };
+    return Math.log(at(bpm / 60) + 0.5 * at((2 * bpm) / 60) + 1e-4);
+  };
+  const sigma = o.trackerBpmPerSecond * o.stepSeconds;
+  const reach = Math.ceil(4 * sigma);
+  let score = new Float64Array(states);
+  for (let s = 0; s < states; s++) score[s] = emission(spectra[0].combined, minBpm + s);
+  const argmaxHistory: number[] = [];
+  const pathState: number[] = [];
+  for (let w = 1; w < spectra.length; w++) {
+    const next = new Float64Array(states);
+    for (let s = 0; s < states; s++) {
+      let best = -Infinity;
+      for (let d = -reach; d <= reach; d++) {
+        const p = s + d;
+        if (p < 0 || p >= states) continue;
+        const v = score[p] - (d * d) / (2 * sigma * sigma);
+        if (v > best) best = v;
+      }
+      next[s] = best + emission(spectra[w].combined, minBpm + s);
+    }
+    score = next;
+  }
+  // Agreement: how many recent windows' own peaks sit near the final track.
+  let final = 0;
+  for (let s = 1; s < states; s++) if (score[s] > score[final]) final = s;
+  const trackedBpm = minBpm + final;
+  for (const w of spectra.slice(-5)) {
+    let peak = lo;
+    for (let k = lo; k <= hi; k++) if (w.combined.power[k] > w.combined.power[peak]) peak = k;
+    argmaxHistory.push(peak * binHz * 60);
+  }
+  pathState.push(trackedBpm);
+  const agreement = argmaxHistory.filter((b) => Math.abs(b - trackedBpm) <= 6).length / argmaxHistory.length;
+
+  // Refine on the newest spectrum near the tracked rate.
+  const newest = spectra[spectra.length - 1];
+  const center = Math.round(trackedBpm / 60 / binHz);
+  const span = Math.ceil(3 / 60 / binHz);
+  let peakBin = center;
+  for (let k = Math.max(lo, center - span); k <= Math.min(hi, center + span); k++) if (newest.combined.power[k] > newest.combined.power[peakBin]) peakBin = k;
+  const refined = refinePeak(newest.combined, peakBin);
+  const snr = pulseSnr(newest.combined, refined.hz, o.bandHz[0], o.bandHz[1]);
+  const quality = (snr / (1 + snr)) * (0.5 + 0.5 * agreement);
+  const pulse = newest.pulse;
+  if (quality < o.minQuality) return { ...none('no_pulse', quality), pulse, fs };
+  return { bpm: refined.hz * 60, quality, confidence: confidenceOf(quality, true), seconds, reason: 'ok', pulse, fs };
+}
