@@ -51,6 +51,22 @@ interface WindowResult {
   bpm: number | null;
   confidence: Estimate['confidence'];
   quality: number;
+  rmssd: number | null;
+  truthRmssd: number;
+  breathing: number | null;
+  truthBreathing: number;
+}
+
+/** RMSSD (ms) of the true beats inside [t0, t1]. */
+function trueRmssd(beats: number[], t0: number, t1: number): number {
+  const inside = beats.filter((b) => b >= t0 && b <= t1);
+  let sum = 0;
+  let n = 0;
+  for (let i = 2; i < inside.length; i++) {
+    sum += ((inside[i] - inside[i - 1] - (inside[i - 1] - inside[i - 2])) * 1000) ** 2;
+    n++;
+  }
+  return n ? Math.sqrt(sum / n) : NaN;
 }
 
 function scoreScenario(sc: Scenario, trace: CachedTrace, method: EstimateSettings['method']): WindowResult[] {
@@ -66,7 +82,17 @@ function scoreScenario(sc: Scenario, trace: CachedTrace, method: EstimateSetting
     const framesSoFar = trace.frameTimes.filter((t) => t <= endMs);
     const lastFrameTs = framesSoFar.length ? framesSoFar[framesSoFar.length - 1] : null;
     const e = estimateSession(samples, lastFrameTs, settings);
-    out.push({ truth: meanHeartRate(physiology, end - WINDOW_SECONDS, end), bpm: e.heart_rate, confidence: e.confidence, quality: e.signal_quality });
+    const first = samples.length ? samples[0].t / 1000 : end;
+    out.push({
+      truth: meanHeartRate(physiology, end - WINDOW_SECONDS, end),
+      bpm: e.heart_rate,
+      confidence: e.confidence,
+      quality: e.signal_quality,
+      rmssd: e.hrv?.rmssd_ms ?? null,
+      truthRmssd: trueRmssd(physiology.beats, first, end),
+      breathing: e.respiration?.rate ?? null,
+      truthBreathing: sc.spec.physiology.breathingRate,
+    });
   }
   return out;
 }
@@ -137,6 +163,20 @@ for (const m of METHODS) {
     return sel.length ? `${f1(sel.reduce((a, r) => a + Math.abs(r.bpm! - r.truth), 0) / sel.length)} (${sel.length})` : '– (0)';
   };
   console.log(`| ${m} | ${cell('high')} | ${cell('medium')} | ${cell('low')} |`);
+}
+// Beyond heart rate (the service's default method): HRV and breathing against the truth.
+console.log('\nBeyond heart rate (pulsecam): RMSSD error (ms) and breathing-rate error (breaths/min), answered windows');
+console.log('| scenario | true RMSSD | RMSSD MAE / answered | true breathing | breathing MAE / answered |');
+console.log('|---|---|---|---|---|');
+for (const s of list.filter((x) => !x.expectNoFace)) {
+  const rows = results.get(s.name)!.get('pulsecam')!;
+  const hrv = rows.filter((r) => r.rmssd !== null && Number.isFinite(r.truthRmssd));
+  const br = rows.filter((r) => r.breathing !== null);
+  const mae = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+  const truthR = mae(rows.map((r) => r.truthRmssd).filter(Number.isFinite));
+  console.log(
+    `| ${s.name} | ${f1(truthR)} | ${f1(mae(hrv.map((r) => Math.abs(r.rmssd! - r.truthRmssd))))} / ${pctf(hrv.length / rows.length)} | ${s.spec.physiology.breathingRate} | ${f1(mae(br.map((r) => Math.abs(r.breathing! - r.truthBreathing))))} / ${pctf(br.length / rows.length)} |`,
+  );
 }
 const sc = list.map((s) => traces.get(s.name)!);
 console.log(`\nFrames: ${sc.reduce((a, t) => a + t.frames, 0)} in ${sc.length} scenarios; extraction time when not cached: ${(sc.reduce((a, t) => a + t.extractMs, 0) / 1000).toFixed(0)} s of CPU.`);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { connectRedis, SessionStore } from '@pulsecam/store';
+import { pulsingTrace } from '../shared/dsp/test/signals.ts';
 import { renderScenario, type SyntheticVideo } from './support/frames.ts';
 import { startService, type RunningService } from './support/service.ts';
 
@@ -53,6 +54,13 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     assert.ok(Math.abs(last.heart_rate - truth) < 3, `batch: ${last.heart_rate} vs truth ${truth.toFixed(1)}`);
     assert.ok(last.buffer_seconds > 19);
     assert.notEqual(last.confidence, 'none');
+    // Beyond the number: the waveform for display, beat intervals with RMSSD, breathing.
+    assert.ok(last.waveform.values.length >= 100, 'waveform');
+    assert.ok(last.waveform.values.every((v: number) => v >= -1 && v <= 1));
+    assert.ok(last.hrv.ibi_ms.length >= 10, 'beat intervals');
+    const meanIbi = last.hrv.ibi_ms.reduce((a: number, b: number) => a + b, 0) / last.hrv.ibi_ms.length;
+    assert.ok(Math.abs(60000 / meanIbi - truth) < 5, `beat intervals give ${60000 / meanIbi} bpm`);
+    assert.ok('rate' in last.respiration);
 
     const status = await fetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
     assert.equal(status.frames_received, video.frames.length);
@@ -106,6 +114,31 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     } finally {
       await redis.quit();
     }
+  });
+
+  test('device-measured samples (no images): dark skin, weak pulse, 10 and 60 fps', async () => {
+    for (const fps of [10, 60]) {
+      const id = await createSession(service.baseUrl);
+      const trace = pulsingTrace({ bpm: 64, seconds: 20, fps, amplitude: 0.0015, level: 0.35, noise: 0.02, jitter: 0.3, seed: fps });
+      let last: Json = {};
+      const chunk = fps * 2;
+      for (let i = 0; i < trace.t.length; i += chunk) {
+        const samples = trace.t.slice(i, i + chunk).map((t, j) => ({
+          timestamp: 5_000_000 + t * 1000,
+          r: trace.r[i + j],
+          g: trace.g[i + j],
+          b: trace.b[i + j],
+        }));
+        const r = await post(service.baseUrl, `/session/${id}/samples`, { samples });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body.accepted, samples.length);
+        last = r.body;
+      }
+      assert.ok(typeof last.heart_rate === 'number' && Math.abs(last.heart_rate - 64) < 3, `${fps} fps: ${last.heart_rate}`);
+    }
+    const bad = await post(service.baseUrl, `/session/${await createSession(service.baseUrl)}/samples`, { samples: [{ timestamp: 0, r: 300, g: 1, b: 1 }] });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.errors[0].field, 'samples.0.r');
   });
 
   test('a frame with no face is a result: face_detected false and no number', async () => {

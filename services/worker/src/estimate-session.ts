@@ -3,7 +3,17 @@
  * the guidance a person needs (warming up, face lost, hold still, weak signal).
  */
 import type { Estimate } from '@pulsecam/contracts';
-import { estimateHeartRate, estimatePulsecam, type HeartRateEstimate, type MethodName, type RichTrace } from '@pulsecam/dsp';
+import {
+  detectBeats,
+  estimateHeartRate,
+  estimatePulsecam,
+  heartRateVariability,
+  respirationFromBeats,
+  type HeartRateEstimate,
+  type MethodName,
+  type PulsecamEstimate,
+  type RichTrace,
+} from '@pulsecam/dsp';
 import type { TraceSample } from '@pulsecam/store';
 
 export type EstimatorName = MethodName | 'pulsecam';
@@ -51,6 +61,39 @@ export function richTrace(samples: TraceSample[]): RichTrace {
   return trace;
 }
 
+/** Display rate of the waveform in answers. */
+const WAVEFORM_FS = 15;
+
+/** Newest `seconds` of the pulse, decimated by averaging and scaled to [-1, 1]. */
+function waveformOf(pulse: Float64Array, fs: number, seconds: number): Estimate['waveform'] {
+  const factor = Math.max(1, Math.round(fs / WAVEFORM_FS));
+  const take = Math.min(pulse.length, Math.round(seconds * fs));
+  const start = pulse.length - take;
+  const values: number[] = [];
+  for (let i = start; i + factor <= pulse.length; i += factor) {
+    let s = 0;
+    for (let j = 0; j < factor; j++) s += pulse[i + j];
+    values.push(s / factor);
+  }
+  const peak = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
+  return { fs: fs / factor, values: values.map((v) => Math.round((v / peak) * 1000) / 1000) };
+}
+
+/** Waveform, beat intervals with RMSSD, and breathing rate from the pulsecam estimate. */
+function beyondHeartRate(result: HeartRateEstimate, windowSeconds: number): Pick<Estimate, 'waveform' | 'hrv' | 'respiration'> {
+  const rich = result as Partial<PulsecamEstimate>;
+  if (result.bpm === null || !rich.pulse || rich.pulse.length === 0 || !rich.fs) return { waveform: null, hrv: null, respiration: null };
+  const beats = detectBeats(rich.pulse, rich.fs, result.bpm);
+  const hrv = heartRateVariability(beats);
+  const resp = respirationFromBeats(beats);
+  const r1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+  return {
+    waveform: waveformOf(rich.pulse, rich.fs, windowSeconds),
+    hrv: { rmssd_ms: r1(hrv.rmssdMs), mean_ibi_ms: r1(hrv.meanIbiMs), ibi_ms: hrv.ibiMs, quality: Math.round(hrv.quality * 1000) / 1000 },
+    respiration: { rate: r1(resp.rate), quality: Math.round(resp.quality * 1000) / 1000 },
+  };
+}
+
 function runEstimator(samples: TraceSample[], settings: EstimateSettings): HeartRateEstimate {
   if (settings.method === 'pulsecam') {
     return estimatePulsecam(richTrace(samples), { minSeconds: settings.minSignalSeconds, windowSeconds: settings.windowSeconds });
@@ -63,7 +106,7 @@ function runEstimator(samples: TraceSample[], settings: EstimateSettings): Heart
 }
 
 export function estimateSession(samples: TraceSample[], lastFrameTs: number | null, settings: EstimateSettings): Estimate {
-  const base = { method: settings.method, samples: samples.length };
+  const base = { method: settings.method, samples: samples.length, waveform: null, hrv: null, respiration: null };
   if (samples.length === 0) {
     return { ...base, heart_rate: null, confidence: 'none', signal_quality: 0, buffer_seconds: 0, guidance: ['warming_up'], message: 'No signal yet: send frames with a face in view.' };
   }
@@ -98,5 +141,6 @@ export function estimateSession(samples: TraceSample[], lastFrameTs: number | nu
     buffer_seconds: Math.round(bufferSeconds * 100) / 100,
     guidance,
     message,
+    ...beyondHeartRate(result, settings.windowSeconds),
   };
 }

@@ -1,6 +1,6 @@
 /** HTTP request and response schemas. The gateway validates with these and /openapi.json is built from them. */
 import { z } from 'zod';
-import { Estimate, FaceBox, GuidanceCode } from './estimate.ts';
+import { Estimate, FaceBox, GuidanceCode, Hrv, Respiration, Waveform } from './estimate.ts';
 
 export const SessionId = z.string().uuid().meta({ description: 'Session id from POST /create-session.', example: '3f0c3a0e-7a55-4c1b-9d38-1f2b1f0c9a11' });
 
@@ -68,6 +68,9 @@ export const AnalyzeImageResponse = z
     message: z.string(),
     timestamp: z.number().meta({ description: 'Capture time used for this frame (ms).' }),
     processing_ms: z.number(),
+    waveform: Waveform.nullable(),
+    hrv: Hrv.nullable(),
+    respiration: Respiration.nullable(),
   })
   .meta({ id: 'AnalyzeImageResponse' });
 
@@ -94,6 +97,9 @@ export const AnalyzeBatchResponse = z
     buffer_seconds: z.number(),
     guidance: z.array(GuidanceCode),
     message: z.string(),
+    waveform: Waveform.nullable(),
+    hrv: Hrv.nullable(),
+    respiration: Respiration.nullable(),
   })
   .meta({ id: 'AnalyzeBatchResponse' });
 

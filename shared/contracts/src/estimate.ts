@@ -17,6 +17,29 @@ export const FaceBox = z
   .object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() })
   .meta({ id: 'FaceBox', description: 'Face bounding box in pixels of the submitted image.' });
 
+export const Waveform = z
+  .object({
+    fs: z.number().meta({ description: 'Samples per second of `values`.' }),
+    values: z.array(z.number()).meta({ description: 'Filtered pulse (blood volume up), newest last, scaled to [-1, 1].' }),
+  })
+  .meta({ id: 'Waveform', description: 'The pulse waveform of the newest window, decimated for display.' });
+
+export const Hrv = z
+  .object({
+    rmssd_ms: z.number().nullable().meta({ description: 'Root mean square of successive beat-interval differences (needs ~10 clean beats).' }),
+    mean_ibi_ms: z.number().nullable(),
+    ibi_ms: z.array(z.number()).meta({ description: 'Accepted beat-to-beat intervals, oldest first.' }),
+    quality: z.number().min(0).max(1),
+  })
+  .meta({ id: 'Hrv', description: 'Beat-to-beat intervals and HRV from the pulse waveform. Camera HRV is indicative only.' });
+
+export const Respiration = z
+  .object({
+    rate: z.number().nullable().meta({ description: 'Breaths per minute, or null while unclear (needs ~20 s).' }),
+    quality: z.number().min(0).max(1),
+  })
+  .meta({ id: 'Respiration', description: 'Breathing rate from the pulse\'s slow amplitude, interval and baseline modulation.' });
+
 export const Estimate = z
   .object({
     heart_rate: z.number().nullable().meta({ description: 'Beats per minute, or null while there is not enough signal.' }),
@@ -27,6 +50,9 @@ export const Estimate = z
     method: z.string().meta({ description: 'Signal-processing method that produced the estimate.' }),
     guidance: z.array(GuidanceCode),
     message: z.string(),
+    waveform: Waveform.nullable(),
+    hrv: Hrv.nullable(),
+    respiration: Respiration.nullable(),
   })
   .meta({ id: 'Estimate' });
 export type Estimate = z.infer<typeof Estimate>;

@@ -1,3 +1,4 @@
+export * from './beats.ts';
 export * from './filters.ts';
 export * from './heart-rate.ts';
 export * from './linalg.ts';

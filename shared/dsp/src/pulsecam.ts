@@ -64,7 +64,7 @@ export const DEFAULT_PULSECAM_OPTIONS: PulsecamOptions = {
 };
 
 export interface PulsecamEstimate extends HeartRateEstimate {
-  /** Band-passed pulse of the newest window (best region), for display and beat analysis. */
+  /** Motion- and light-cleaned pulse over the whole trace (best region), on the uniform grid. */
   pulse: Float64Array;
   fs: number;
 }
@@ -110,8 +110,8 @@ function normalizeInBand(s: PowerSpectrum, lo: number, hi: number): void {
 
 interface WindowSpectrum {
   combined: PowerSpectrum;
-  /** Pulse of the best region over this window. */
-  pulse: Float64Array;
+  /** Index of the region with the clearest pulse in this window. */
+  bestCandidate: number;
 }
 
 export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOptions> = {}): PulsecamEstimate {
@@ -183,8 +183,8 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const spectra: WindowSpectrum[] = windowEnds.map((end) => {
     const from = end - windowLength;
     const combined = new Float64Array(probe.power.length);
-    let best: { snr: number; pulse: Float64Array } = { snr: -1, pulse: EMPTY };
-    for (const cand of candidates) {
+    let best = { snr: -1, index: 0 };
+    candidates.forEach((cand, index) => {
       const clean = regressOut(cand, refs, from, end);
       const pulse = posOnNormalized(clean, fs);
       const spec = powerSpectrum(pulse, fs, 4096);
@@ -194,11 +194,11 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
       const snr = pulseSnr(spec, peak * binHz, o.bandHz[0], o.bandHz[1]);
       const weight = snr * snr;
       for (let k = 0; k < combined.length; k++) combined[k] += weight * spec.power[k];
-      if (snr > best.snr) best = { snr, pulse };
-    }
+      if (snr > best.snr) best = { snr, index };
+    });
     const spec: PowerSpectrum = { binHz, power: combined };
     normalizeInBand(spec, lo, hi);
-    return { combined: spec, pulse: best.pulse };
+    return { combined: spec, bestCandidate: best.index };
   });
 
   // Viterbi over a 1-bpm grid: emissions from harmonic-enhanced spectra, Gaussian transitions.
@@ -254,7 +254,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const refined = refinePeak(newest.combined, peakBin);
   const snr = pulseSnr(newest.combined, refined.hz, o.bandHz[0], o.bandHz[1]);
   const quality = (snr / (1 + snr)) * (0.5 + 0.5 * agreement);
-  const pulse = newest.pulse;
+  const pulse = posOnNormalized(regressOut(candidates[newest.bestCandidate], refs, 0, total), fs);
   if (quality < o.minQuality) return { ...none('no_pulse', quality), pulse, fs };
   return { bpm: refined.hz * 60, quality, confidence: confidenceOf(quality, true), seconds, reason: 'ok', pulse, fs };
 }

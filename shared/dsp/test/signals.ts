@@ -23,6 +23,8 @@ export interface TraceOptions {
   /** Per-channel gains over time. */
   gains?: (t: number) => [number, number, number];
   seed?: number;
+  /** Scale of the skin colour (1 = 170/120/95; darker skin is lower). */
+  level?: number;
 }
 
 export function pulsingTrace(o: TraceOptions): TestTrace {
@@ -42,9 +44,10 @@ export function pulsingTrace(o: TraceOptions): TestTrace {
     const light = 1 + (o.intensity?.(t) ?? 0);
     const [gr, gg, gb] = o.gains?.(t) ?? [1, 1, 1];
     out.t.push(t);
-    out.r.push(170 * light * gr * (1 + amp * 0.43 * p) + (o.noise ?? 0) * noise());
-    out.g.push(120 * light * gg * (1 + amp * p) + (o.noise ?? 0) * noise());
-    out.b.push(95 * light * gb * (1 + amp * 0.69 * p) + (o.noise ?? 0) * noise());
+    const k = o.level ?? 1;
+    out.r.push(170 * k * light * gr * (1 + amp * 0.43 * p) + (o.noise ?? 0) * noise());
+    out.g.push(120 * k * light * gg * (1 + amp * p) + (o.noise ?? 0) * noise());
+    out.b.push(95 * k * light * gb * (1 + amp * 0.69 * p) + (o.noise ?? 0) * noise());
   }
   return out;
 }

@@ -43,13 +43,13 @@ export class FaceDetector {
     return { numTensors: mem.numTensors, numBytes: mem.numBytes };
   }
 
-  /** All faces in the image, largest first. */
-  async detect(image: RgbImage): Promise<DetectedFace[]> {
+  /** All faces in the image, largest first. `inputSize` overrides the detector's default for this call. */
+  async detect(image: RgbImage, inputSize = this.options.inputSize): Promise<DetectedFace[]> {
     const api = faceApiModule();
     const input = api.tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
     try {
       const options = new api.TinyFaceDetectorOptions({
-        inputSize: this.options.inputSize,
+        inputSize,
         scoreThreshold: this.options.minScore,
       });
       const results = await api.detectAllFaces(input as never, options).withFaceLandmarks();

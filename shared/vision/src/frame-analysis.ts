@@ -30,6 +30,10 @@ export interface FrameObservation {
 }
 
 export interface FrameAnalysisOptions {
+  /** Detector input size when searching near the previous face (the crop makes the face large). */
+  trackInputSize: number;
+  /** Detector input size of a second full-frame pass when the first finds nothing (small faces). */
+  retryInputSize: number;
   /** A face whose eyes are closer than this many pixels gives too little skin to measure. */
   minEyeDistance: number;
   /** Mean skin brightness (0-255) below which the frame is too dark. */
@@ -37,7 +41,55 @@ export interface FrameAnalysisOptions {
   maxBrightness: number;
 }
 
-export const DEFAULT_FRAME_ANALYSIS: FrameAnalysisOptions = { minEyeDistance: 18, minBrightness: 35, maxBrightness: 235 };
+export const DEFAULT_FRAME_ANALYSIS: FrameAnalysisOptions = {
+  trackInputSize: 160,
+  retryInputSize: 416,
+  minEyeDistance: 18,
+  minBrightness: 35,
+  maxBrightness: 235,
+};
+
+/** A copy of the pixels inside a rectangle. */
+export function cropImage(image: RgbImage, x0: number, y0: number, width: number, height: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const src = ((y0 + y) * image.width + x0) * 3;
+    data.set(image.data.subarray(src, src + width * 3), y * width * 3);
+  }
+  return { data, width, height };
+}
+
+function shiftFace(face: DetectedFace, dx: number, dy: number): DetectedFace {
+  return {
+    score: face.score,
+    box: { ...face.box, x: face.box.x + dx, y: face.box.y + dy },
+    landmarks: face.landmarks.map((p) => ({ x: p.x + dx, y: p.y + dy })),
+  };
+}
+
+/**
+ * Looks for the face near where it was (a square crop 2.4x the previous box, detected at a small
+ * input size: fast, and a small face becomes large for the landmark model). Falls back to the
+ * whole frame, then to the whole frame at a larger input size for small or distant faces.
+ */
+async function findFaces(detector: FaceDetector, image: RgbImage, previous: Box | null, options: FrameAnalysisOptions): Promise<{ faces: DetectedFace[]; tracked: boolean }> {
+  if (previous && previous.width > 0) {
+    const side = Math.round(Math.max(previous.width, previous.height) * 2.4);
+    const cx = previous.x + previous.width / 2;
+    const cy = previous.y + previous.height / 2;
+    const x0 = Math.max(0, Math.round(cx - side / 2));
+    const y0 = Math.max(0, Math.round(cy - side / 2));
+    const w = Math.min(image.width - x0, side);
+    const h = Math.min(image.height - y0, side);
+    if (w >= 48 && h >= 48 && w * h < 0.8 * image.width * image.height) {
+      const near = await detector.detect(cropImage(image, x0, y0, w, h), options.trackInputSize);
+      if (near.length > 0) return { faces: near.map((f) => shiftFace(f, x0, y0)), tracked: true };
+    }
+  }
+  const faces = await detector.detect(image);
+  if (faces.length > 0 || Math.max(image.width, image.height) <= options.retryInputSize) return { faces, tracked: false };
+  return { faces: await detector.detect(image, options.retryInputSize), tracked: false };
+}
 
 function iou(a: Box, b: Box): number {
   const x0 = Math.max(a.x, b.x);
@@ -104,7 +156,7 @@ export async function analyzeFrame(
   previousBox: Box | null,
   options: FrameAnalysisOptions = DEFAULT_FRAME_ANALYSIS,
 ): Promise<FrameObservation> {
-  const faces = await detector.detect(image);
+  const { faces } = await findFaces(detector, image, previousBox, options);
   const subject = chooseSubject(faces, previousBox);
   const guidance: GuidanceCode[] = [];
   if (!subject) {

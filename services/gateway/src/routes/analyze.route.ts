@@ -30,6 +30,9 @@ export function toAnalyzeResponse(r: FrameResult) {
     message,
     timestamp: r.timestamp_ms,
     processing_ms: r.processing_ms,
+    waveform: r.face_detected ? (e?.waveform ?? null) : null,
+    hrv: r.face_detected ? (e?.hrv ?? null) : null,
+    respiration: r.face_detected ? (e?.respiration ?? null) : null,
   };
 }
 
@@ -171,6 +174,9 @@ export function analyzeRouter(deps: GatewayDeps): Router {
       buffer_seconds: estimate.buffer_seconds,
       guidance: estimate.guidance,
       message: faces === 0 ? 'No face detected in any image of the batch' : estimate.message,
+      waveform: estimate.waveform,
+      hrv: estimate.hrv,
+      respiration: estimate.respiration,
     });
   });
 

@@ -24,6 +24,9 @@ export function sessionEstimate(meta: SessionMeta, method: string, minSeconds: n
     method,
     guidance: ['warming_up'],
     message: `No estimate yet: send at least ${minSeconds} s of frames with a face.`,
+    waveform: null,
+    hrv: null,
+    respiration: null,
   };
 }
 
