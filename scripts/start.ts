@@ -87,7 +87,12 @@ async function main(): Promise<void> {
     process.exit(code);
   };
 
-  const gateway = nodeService('services/gateway/src/main.ts', { ...process.env, REDIS_URL: config.REDIS_URL });
+  const gateway = nodeService('services/gateway/src/main.ts', {
+    ...process.env,
+    REDIS_URL: config.REDIS_URL,
+    // The web client (built by `npm run build`, which `npm start` runs first) is served at /.
+    WEB_ROOT: process.env.WEB_ROOT ?? path.join(root, 'services', 'web', 'dist'),
+  });
   children.add(gateway);
   gateway.on('exit', (code) => {
     children.delete(gateway);

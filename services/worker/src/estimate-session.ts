@@ -26,6 +26,13 @@ export interface EstimateSettings {
 
 /** A face missing for longer than this ends the usable trace. */
 const FACE_LOST_MS = 2000;
+/**
+ * Fewest samples per second (with a face) in the analysis window. Below it the trace is too
+ * sparse to carry a pulse (the face was mostly not found, or a detector false positive).
+ */
+const MIN_SAMPLES_PER_SECOND = 5;
+/** A gap without any face sample longer than this inside the window makes the window unusable. */
+const MAX_GAP_MS = 1500;
 /** Face centre movement (in eye distances, std over the last 2 s) above which we ask to hold still. */
 const HOLD_STILL_MOTION = 0.12;
 
@@ -114,6 +121,22 @@ export function estimateSession(samples: TraceSample[], lastFrameTs: number | nu
   const bufferSeconds = (newest - samples[0].t) / 1000;
   if (lastFrameTs !== null && lastFrameTs - newest > FACE_LOST_MS) {
     return { ...base, heart_rate: null, confidence: 'none', signal_quality: 0, buffer_seconds: bufferSeconds, guidance: ['no_face'], message: 'Face lost: no face in the most recent frames.' };
+  }
+  const windowStart = newest - settings.windowSeconds * 1000;
+  const inWindow = samples.filter((x) => x.t >= windowStart);
+  const span = Math.min(settings.windowSeconds, bufferSeconds);
+  let longestGap = 0;
+  for (let i = 1; i < inWindow.length; i++) longestGap = Math.max(longestGap, inWindow[i].t - inWindow[i - 1].t);
+  if (bufferSeconds >= settings.minSignalSeconds && (inWindow.length < MIN_SAMPLES_PER_SECOND * span || longestGap > MAX_GAP_MS)) {
+    return {
+      ...base,
+      heart_rate: null,
+      confidence: 'none',
+      signal_quality: 0,
+      buffer_seconds: bufferSeconds,
+      guidance: ['no_face'],
+      message: 'The face was found in too few of the recent frames to measure: face the camera and keep it in view.',
+    };
   }
   const result = runEstimator(samples, settings);
   const guidance: Estimate['guidance'] = [];

@@ -2,7 +2,7 @@
  * The only place vision meets signal processing: image bytes -> face observation -> trace sample.
  * The benchmark and the workers both run frames through this class.
  */
-import { analyzeFrame, type Box, type FaceDetector, type FrameObservation } from '@pulsecam/vision';
+import { analyzeFrame, type Box, type FaceDetector, type FrameObservation, type Polygon, type RegionName } from '@pulsecam/vision';
 import type { TraceSample } from '@pulsecam/store';
 import { decodeImage, type DecodeLimits } from './decode.ts';
 
@@ -59,4 +59,10 @@ export class FramePipeline {
 export function toSourceBox(box: Box, scale: number): Box {
   const r = (v: number) => Math.round(v * scale * 10) / 10;
   return { x: r(box.x), y: r(box.y), width: r(box.width), height: r(box.height) };
+}
+
+/** Region polygons in the submitted image's pixels, rounded, as [x, y] pairs. */
+export function sourceRegions(polygons: Record<RegionName, Polygon>, scale: number): Record<RegionName, [number, number][]> {
+  const map = (poly: Polygon) => poly.map((p) => [Math.round(p.x * scale), Math.round(p.y * scale)] as [number, number]);
+  return { forehead: map(polygons.forehead), left_cheek: map(polygons.left_cheek), right_cheek: map(polygons.right_cheek) };
 }

@@ -1,6 +1,6 @@
 /** HTTP request and response schemas. The gateway validates with these and /openapi.json is built from them. */
 import { z } from 'zod';
-import { Estimate, FaceBox, GuidanceCode, Hrv, Respiration, Waveform } from './estimate.ts';
+import { Estimate, FaceBox, GuidanceCode, Hrv, Respiration, SkinRegions, Waveform } from './estimate.ts';
 
 export const SessionId = z.string().uuid().meta({ description: 'Session id from POST /create-session.', example: '3f0c3a0e-7a55-4c1b-9d38-1f2b1f0c9a11' });
 
@@ -64,6 +64,7 @@ export const AnalyzeImageResponse = z
     signal_quality: z.number(),
     buffer_seconds: z.number(),
     face_box: FaceBox.nullable(),
+    regions: SkinRegions.nullable(),
     guidance: z.array(GuidanceCode),
     message: z.string(),
     timestamp: z.number().meta({ description: 'Capture time used for this frame (ms).' }),
@@ -79,6 +80,7 @@ export const BatchItemResult = z
     index: z.number().int(),
     face_detected: z.boolean(),
     face_box: FaceBox.nullable(),
+    regions: SkinRegions.nullable(),
     guidance: z.array(GuidanceCode),
     timestamp: z.number(),
     error: z.string().optional().meta({ description: 'Why this image could not be analysed (the others still were).' }),

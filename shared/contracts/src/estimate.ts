@@ -17,6 +17,11 @@ export const FaceBox = z
   .object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() })
   .meta({ id: 'FaceBox', description: 'Face bounding box in pixels of the submitted image.' });
 
+const Polygon = z.array(z.tuple([z.number(), z.number()]));
+export const SkinRegions = z
+  .object({ forehead: Polygon, left_cheek: Polygon, right_cheek: Polygon })
+  .meta({ id: 'SkinRegions', description: 'The skin regions measured, as polygons of [x, y] in pixels of the submitted image.' });
+
 export const Waveform = z
   .object({
     fs: z.number().meta({ description: 'Samples per second of `values`.' }),

@@ -3,7 +3,7 @@
  * payload before queue.add; the worker validates it again when it takes the job off the queue.
  */
 import { z } from 'zod';
-import { Estimate, FaceBox, GuidanceCode } from './estimate.ts';
+import { Estimate, FaceBox, GuidanceCode, SkinRegions } from './estimate.ts';
 
 export const QUEUE_NAME = 'frames';
 
@@ -23,6 +23,7 @@ export const FrameResult = z.object({
   face_detected: z.boolean(),
   faces_in_view: z.number().int(),
   face_box: FaceBox.nullable(),
+  regions: SkinRegions.nullable(),
   guidance: z.array(GuidanceCode),
   image: z.object({ width: z.number().int(), height: z.number().int() }),
   processing_ms: z.number(),

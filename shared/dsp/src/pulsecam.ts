@@ -97,6 +97,11 @@ function posOnNormalized(x: readonly Float64Array[], fs: number): Float64Array {
   return out;
 }
 
+/** The green channel, inverted so blood volume is up. */
+function greenPulse(x: readonly Float64Array[]): Float64Array {
+  return x[1].map((v) => -v);
+}
+
 function bandLimited(values: Float64Array, sections: ReturnType<typeof designBandPass>): Float64Array {
   return filtfilt(values, sections);
 }
@@ -142,14 +147,21 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const total = u[0].length;
   const fs = o.fs;
 
-  const processBand = designBandPass(Math.max(0.4, o.bandHz[0] - 0.2), Math.min(fs / 2 - 0.5, o.bandHz[1] + 1), fs, 4);
-  const normWindow = Math.round(1.6 * fs);
+  // Tight low edge: compression and landmark jitter put most of their noise below the band, and
+  // a 3 s normalisation window keeps its sidelobe (which lifts ~1.4/T Hz) below the band too.
+  const processBand = designBandPass(Math.max(0.5, o.bandHz[0] - 0.1), Math.min(fs / 2 - 0.5, o.bandHz[1] + 0.5), fs, 4);
+  const normWindow = Math.round(3 * fs);
   const normalized = (x: Float64Array) => bandLimited(normalizeByMovingMean(x, normWindow), processBand);
 
-  // Candidate regions: the union, and each region when present.
-  const candidates: Float64Array[][] = [[0, 1, 2].map((c) => normalized(u[c]))];
+  // Candidate regions: the union, and each region when present; each region twice, once with
+  // POS's chrominance projection (robust to intensity changes) and once as the green channel
+  // (robust to chrominance noise from compression and landmark jitter). SNR weighting decides.
+  const regionsRgb: Float64Array[][] = [[0, 1, 2].map((c) => normalized(u[c]))];
   const regionCount = trace.regions?.length ?? 0;
-  for (let r = 0; r < regionCount; r++) candidates.push([0, 1, 2].map((c) => normalized(u[regionOffset + 3 * r + c])));
+  for (let r = 0; r < regionCount; r++) regionsRgb.push([0, 1, 2].map((c) => normalized(u[regionOffset + 3 * r + c])));
+  const candidates = [...regionsRgb, ...regionsRgb];
+  const projections = candidates.length / 2;
+  const pulseOf = (index: number, clean: Float64Array[], rate: number) => (index < projections ? posOnNormalized(clean, rate) : greenPulse(clean));
 
   // Reference signals: head motion (in face sizes) and its rate, and scene light.
   const refs: Float64Array[] = [];
@@ -186,7 +198,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     let best = { snr: -1, index: 0 };
     candidates.forEach((cand, index) => {
       const clean = regressOut(cand, refs, from, end);
-      const pulse = posOnNormalized(clean, fs);
+      const pulse = pulseOf(index, clean, fs);
       const spec = powerSpectrum(pulse, fs, 4096);
       normalizeInBand(spec, lo, hi);
       let peak = lo;
@@ -211,7 +223,10 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
       if (k < 1 || k + 1 >= s.power.length) return 0;
       return Math.max(s.power[k - 1], s.power[k], s.power[k + 1]);
     };
-    return Math.log(at(bpm / 60) + 0.5 * at((2 * bpm) / 60) + 1e-4);
+    // A first harmonic adds to a peak only as much as the peak itself holds, so a fundamental
+    // with its harmonic is preferred but noise at half the rate cannot borrow the pulse's power.
+    const fundamental = at(bpm / 60);
+    return Math.log(fundamental + 0.5 * Math.min(fundamental, at((2 * bpm) / 60)) + 1e-4);
   };
   const sigma = o.trackerBpmPerSecond * o.stepSeconds;
   const reach = Math.ceil(4 * sigma);
@@ -254,7 +269,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const refined = refinePeak(newest.combined, peakBin);
   const snr = pulseSnr(newest.combined, refined.hz, o.bandHz[0], o.bandHz[1]);
   const quality = (snr / (1 + snr)) * (0.5 + 0.5 * agreement);
-  const pulse = posOnNormalized(regressOut(candidates[newest.bestCandidate], refs, 0, total), fs);
+  const pulse = pulseOf(newest.bestCandidate, regressOut(candidates[newest.bestCandidate], refs, 0, total), fs);
   if (quality < o.minQuality) return { ...none('no_pulse', quality), pulse, fs };
   return { bpm: refined.hz * 60, quality, confidence: confidenceOf(quality, true), seconds, reason: 'ok', pulse, fs };
 }

@@ -3,3 +3,4 @@ export * from './physiology.ts';
 export * from './random.ts';
 export * from './scenarios.ts';
 export * from './scene.ts';
+export * from './y4m.ts';

@@ -206,6 +206,28 @@ export function scenarios(): Scenario[] {
   return list;
 }
 
+/**
+ * A webcam-like clip for the browser test: 320x240 at 15 fps, face centred, sitting still,
+ * with the given heart rate.
+ */
+export function webcamScenario(bpm: number, seconds: number): Scenario {
+  return {
+    name: 'webcam',
+    description: `320x240 webcam view, still, ${bpm} bpm`,
+    expectNoFace: false,
+    spec: base(201, bpm, {
+      width: 320,
+      height: 240,
+      fps: 15,
+      durationSeconds: seconds,
+      timestampJitter: 0,
+      pulseAmplitude: 0.004,
+      jpegQuality: 90,
+      pose: (t) => ({ ...tremor(201)(t), tx: 22, ty: 80, scale: 0.62 }),
+    }),
+  };
+}
+
 export function scenario(name: string): Scenario {
   const s = scenarios().find((x) => x.name === name);
   if (!s) throw new Error(`unknown scenario "${name}"`);

@@ -26,6 +26,7 @@ export function toAnalyzeResponse(r: FrameResult) {
     signal_quality: e?.signal_quality ?? 0,
     buffer_seconds: e?.buffer_seconds ?? 0,
     face_box: r.face_box,
+    regions: r.regions,
     guidance: [...new Set([...r.guidance, ...(r.face_detected ? (e?.guidance ?? []) : [])])],
     message,
     timestamp: r.timestamp_ms,
@@ -149,12 +150,19 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     const results = settled.map((s, index) => {
       if (s.status === 'fulfilled') {
         metrics.framesProcessed.inc({ outcome: s.value.face_detected ? 'face' : 'no_face' });
-        return { index, face_detected: s.value.face_detected, face_box: s.value.face_box, guidance: s.value.guidance, timestamp: s.value.timestamp_ms };
+        return {
+          index,
+          face_detected: s.value.face_detected,
+          face_box: s.value.face_box,
+          regions: s.value.regions,
+          guidance: s.value.guidance,
+          timestamp: s.value.timestamp_ms,
+        };
       }
       metrics.framesProcessed.inc({ outcome: 'error' });
       const apiError = apiErrorFromJob(s.reason, `images.${index}.image_data`);
       if (apiError.code === 'session_not_found' || apiError.code === 'unavailable') throw apiError;
-      return { index, face_detected: false, face_box: null, guidance: [], timestamp: payloads[index].timestamp_ms, error: apiError.detail };
+      return { index, face_detected: false, face_box: null, regions: null, guidance: [], timestamp: payloads[index].timestamp_ms, error: apiError.detail };
     });
     let estimate: Estimate;
     try {

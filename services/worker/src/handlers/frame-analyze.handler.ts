@@ -1,6 +1,6 @@
 import { estimateSession } from '../estimate-session.ts';
 import { ImageDecodeError } from '../decode.ts';
-import { toSourceBox } from '../pipeline.ts';
+import { sourceRegions, toSourceBox } from '../pipeline.ts';
 import type { Handler } from './context.ts';
 import { permanentFailure } from './errors.ts';
 
@@ -46,6 +46,7 @@ export const frameAnalyzeHandler: Handler<'frame.analyze'> = async (payload, ctx
     face_detected: face !== null,
     faces_in_view: outcome.observation.faces,
     face_box: box,
+    regions: face ? sourceRegions(face.polygons, outcome.source.scale) : null,
     guidance: outcome.observation.guidance,
     image: { width: outcome.source.width, height: outcome.source.height },
     processing_ms: processingMs,

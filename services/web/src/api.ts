@@ -1,0 +1,59 @@
+/** The few API calls the page makes, with errors turned into ApiProblem. */
+export interface Estimate {
+  heart_rate: number | null;
+  confidence: 'high' | 'medium' | 'low' | 'none';
+  signal_quality: number;
+  buffer_seconds: number;
+  guidance: string[];
+  message: string;
+  waveform: { fs: number; values: number[] } | null;
+  hrv: { rmssd_ms: number | null; quality: number } | null;
+  respiration: { rate: number | null; quality: number } | null;
+}
+
+export interface BatchItem {
+  face_detected: boolean;
+  face_box: { x: number; y: number; width: number; height: number } | null;
+  regions: Record<'forehead' | 'left_cheek' | 'right_cheek', [number, number][]> | null;
+  guidance: string[];
+}
+
+export interface BatchResponse extends Estimate {
+  results: BatchItem[];
+  faces_detected: number;
+}
+
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiProblem(0, 'unreachable', 'The Pulsecam service cannot be reached.');
+  }
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) throw new ApiProblem(res.status, String(body.code ?? 'error'), String(body.detail ?? res.statusText));
+  return body as T;
+}
+
+export const api = {
+  status: () => call<{ limits: { min_signal_seconds: number; window_seconds: number } }>('/status'),
+  createSession: () => call<{ session_id: string }>('/create-session', { method: 'POST' }),
+  deleteSession: (id: string) => call<unknown>(`/session/${id}`, { method: 'DELETE' }).catch(() => undefined),
+  analyzeBatch: (id: string, frames: { blob: Blob; t: number }[]) => {
+    const form = new FormData();
+    form.set('session_id', id);
+    form.set('timestamps', frames.map((f) => f.t.toFixed(1)).join(','));
+    frames.forEach((f, i) => form.append('images', f.blob, `frame-${i}.jpg`));
+    return call<BatchResponse>('/analyze-batch', { method: 'POST', body: form });
+  },
+};

@@ -1,0 +1,99 @@
+/**
+ * The web page in a real browser: Debian's chromium, headless, with a fake camera playing a
+ * synthetic pulsing-face video (y4m) at a known heart rate, against the real service.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { SceneRenderer, webcamScenario, writeY4m } from '@pulsecam/synth';
+import { portraitTemplate } from './support/frames.ts';
+import { startService, type RunningService } from './support/service.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const TRUE_BPM = 78;
+const BASE_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+];
+
+describe('web page in headless chromium', { timeout: 300_000 }, () => {
+  let service: RunningService;
+  let tmp: string;
+  let y4m: string;
+  const browsers: Browser[] = [];
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
+    const build = spawnSync('npm', ['run', 'build', '-w', '@pulsecam/web'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(build.status, 0, `web build failed: ${build.stderr}`);
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'pulsecam-web-'));
+    y4m = path.join(tmp, 'face.y4m');
+    const sc = webcamScenario(TRUE_BPM, 40);
+    await writeY4m(y4m, new SceneRenderer(sc.spec, await portraitTemplate()));
+    service = await startService({ workers: 2, env: { WEB_ROOT: path.join(ROOT, 'services', 'web', 'dist') } });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  after(async () => {
+    for (const b of browsers) await b.close().catch(() => undefined);
+    await service?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('shows the heart rate within 5 bpm of the truth within 30 s, with the waveform drawn', async () => {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...BASE_FLAGS, '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
+    });
+    browsers.push(browser);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    await page.goto(service.baseUrl);
+    assert.equal(await page.title(), 'Pulsecam: heart rate from your camera');
+    await page.getByRole('button', { name: 'Start' }).click();
+    const started = Date.now();
+    let shown = NaN;
+    while (Date.now() - started < 30_000) {
+      const text = (await page.locator('#bpm').textContent()) ?? '';
+      shown = Number(text);
+      if (Number.isFinite(shown) && Math.abs(shown - TRUE_BPM) <= 5) break;
+      await page.waitForTimeout(500);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-e2e.png'), fullPage: true });
+    assert.ok(Number.isFinite(shown) && Math.abs(shown - TRUE_BPM) <= 5, `page showed "${shown}" after ${seconds.toFixed(1)} s; truth ${TRUE_BPM}`);
+    const points = Number(await page.locator('#waveform').getAttribute('data-points'));
+    assert.ok(points > 50, `waveform has ${points} points`);
+    assert.match((await page.locator('#confidence').textContent()) ?? '', /confidence/i);
+    assert.equal(await page.locator('#error').isHidden(), true);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('shows a camera error when no camera is available', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BASE_FLAGS });
+    browsers.push(browser);
+    const page = await browser.newPage();
+    await page.goto(service.baseUrl);
+    await page.getByRole('button', { name: 'Start' }).click();
+    const error = page.locator('#error');
+    await error.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await error.textContent()) ?? '', /camera/i);
+    assert.equal(await page.getByRole('button', { name: 'Start' }).isEnabled(), true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-no-camera.png') });
+  });
+});
