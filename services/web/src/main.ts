@@ -88,7 +88,7 @@ function render(r: BatchResponse): void {
   const codes = [...new Set([...(lastItem?.guidance ?? []), ...r.guidance])];
   ui.guidance.textContent = withFace.length === 0 ? guidanceText(['no_face']) : guidanceText(codes);
   ui.quality.textContent = `${Math.round(r.signal_quality * 100)} %`;
-  ui.hrv.textContent = r.hrv?.rmssd_ms != null ? `${Math.round(r.hrv.rmssd_ms)} ms` : '--';
+  ui.hrv.textContent = r.hrv?.rmssd_ms != null && r.hrv.quality >= 0.5 ? `${Math.round(r.hrv.rmssd_ms)} ms` : '--';
   ui.breathing.textContent = r.respiration?.rate != null ? `${Math.round(r.respiration.rate)} /min` : '--';
   drawWaveform(waveform, trustworthy || r.heart_rate !== null ? (r.waveform?.values ?? null) : null);
   if (trustworthy) {

@@ -16,9 +16,9 @@ export interface Beat {
   foot: number;
 }
 
-/** Systolic peaks at least 60 % of a beat apart, timed by a parabola through the peak sample. */
+/** Systolic peaks at least 65 % of a beat apart, timed by a parabola through the peak sample. */
 export function detectBeats(pulse: ArrayLike<number>, fs: number, bpm: number): Beat[] {
-  const minGap = Math.max(2, Math.floor(0.6 * (60 / bpm) * fs));
+  const minGap = Math.max(2, Math.floor(0.65 * (60 / bpm) * fs));
   const n = pulse.length;
   const beats: Beat[] = [];
   let lastIndex = -Infinity;

@@ -53,7 +53,7 @@ export interface HeartRateEstimate {
 
 export function confidenceOf(quality: number, hasRate: boolean): Confidence {
   if (!hasRate) return 'none';
-  if (quality >= 0.5) return 'high';
+  if (quality >= 0.45) return 'high';
   if (quality >= 0.3) return 'medium';
   return 'low';
 }

@@ -57,7 +57,7 @@ export const DEFAULT_PULSECAM_OPTIONS: PulsecamOptions = {
   windowSeconds: 10,
   minSeconds: 6,
   bandHz: [0.7, 4],
-  minQuality: 0.12,
+  minQuality: 0.25,
   stepSeconds: 1,
   trackerBpmPerSecond: 2.5,
   historySeconds: 20,
