@@ -126,7 +126,8 @@ async function main(): Promise<void> {
     });
   };
   for (let i = 0; i < config.WORKERS; i++) startWorker(i);
-  say(`gateway on port ${process.env.PORT ?? 8000}, ${config.WORKERS} worker(s) (metrics on ports ${config.METRICS_PORT}..${config.METRICS_PORT + config.WORKERS - 1}); Ctrl-C stops`);
+  const workerPorts = config.WORKERS > 0 ? ` (metrics on ports ${config.METRICS_PORT}..${config.METRICS_PORT + config.WORKERS - 1})` : '';
+  say(`gateway on http://localhost:${process.env.PORT ?? 8000} (web page, /docs), ${config.WORKERS} worker(s)${workerPorts}; Ctrl-C stops`);
 
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));

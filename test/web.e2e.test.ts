@@ -80,6 +80,11 @@ describe('web page in headless chromium', { timeout: 300_000 }, () => {
     assert.ok(points > 50, `waveform has ${points} points`);
     assert.match((await page.locator('#confidence').textContent()) ?? '', /confidence/i);
     assert.equal(await page.locator('#error').isHidden(), true);
+    // Phone-sized screen: everything fits the width, the number stays readable.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than a phone screen`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-e2e-phone.png'), fullPage: true });
     await page.getByRole('button', { name: 'Stop' }).click();
     assert.deepEqual(consoleErrors, []);
   });

@@ -14,9 +14,10 @@ COPY shared/synth/package.json shared/synth/
 COPY shared/vision/package.json shared/vision/
 COPY services/gateway/package.json services/gateway/
 COPY services/worker/package.json services/worker/
+COPY services/web/package.json services/web/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run typecheck
+RUN npm run typecheck && npm run build
 
 # 2. Production dependencies of the gateway only.
 FROM node:20-bookworm-slim AS deps
@@ -30,11 +31,12 @@ COPY --from=build /app/shared/synth/package.json shared/synth/
 COPY --from=build /app/shared/vision/package.json shared/vision/
 COPY --from=build /app/services/gateway/package.json services/gateway/
 COPY --from=build /app/services/worker/package.json services/worker/
+COPY --from=build /app/services/web/package.json services/web/
 RUN npm ci --omit=dev --no-audit --no-fund --workspace @pulsecam/gateway --include-workspace-root
 
 # 3. Runtime: sources run through tsx (no separate JS build), as a non-root user.
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=8000
+ENV NODE_ENV=production PORT=8000 WEB_ROOT=/app/services/web/dist
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./
@@ -42,6 +44,7 @@ COPY --from=build /app/shared/config shared/config
 COPY --from=build /app/shared/contracts shared/contracts
 COPY --from=build /app/shared/store shared/store
 COPY --from=build /app/services/gateway services/gateway
+COPY --from=build /app/services/web/dist services/web/dist
 USER node
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

@@ -13,6 +13,7 @@ COPY shared/synth/package.json shared/synth/
 COPY shared/vision/package.json shared/vision/
 COPY services/gateway/package.json services/gateway/
 COPY services/worker/package.json services/worker/
+COPY services/web/package.json services/web/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run typecheck
@@ -28,6 +29,7 @@ COPY --from=build /app/shared/synth/package.json shared/synth/
 COPY --from=build /app/shared/vision/package.json shared/vision/
 COPY --from=build /app/services/gateway/package.json services/gateway/
 COPY --from=build /app/services/worker/package.json services/worker/
+COPY --from=build /app/services/web/package.json services/web/
 RUN npm ci --omit=dev --no-audit --no-fund --workspace @pulsecam/worker --include-workspace-root
 
 FROM node:20-bookworm-slim

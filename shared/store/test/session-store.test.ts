@@ -102,3 +102,28 @@ describe('SessionStore on real Redis', () => {
     assert.equal(await store.exists(id), true);
   });
 });
+
+describe('SessionStore.recordSamples on real Redis', () => {
+  let redis: Redis;
+  const prefix = testPrefix();
+  before(async () => {
+    ({ redis } = await connectTestRedis());
+  });
+  after(async () => {
+    await cleanPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  test('stores many client samples in one step, in capture order, counted as frames with a face', async () => {
+    const store = new SessionStore(redis, prefix, limits);
+    const id = await store.create();
+    const samples = [300, 100, 200].map((t) => ({ t, skin: [t, 1, 2] as [number, number, number] }));
+    assert.equal(await store.recordSamples(id, samples), true);
+    assert.deepEqual((await store.trace(id)).map((s) => s.t), [100, 200, 300]);
+    const meta = await store.meta(id);
+    assert.equal(meta?.frames, 3);
+    assert.equal(meta?.faces, 3);
+    assert.equal(meta?.lastFrameTs, 300);
+    assert.equal(await store.recordSamples('00000000-0000-4000-8000-000000000000', samples), false);
+  });
+});
