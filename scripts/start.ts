@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadLauncherConfig } from '@pulsecam/config';
+import { loadLauncherConfig, loadOrExit } from '@pulsecam/config';
 import { redisAnswers } from '@pulsecam/store';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,16 +31,7 @@ function nodeService(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadLauncherConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`[pulsecam] ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadOrExit('start', () => loadLauncherConfig());
   const url = new URL(config.REDIS_URL);
   let redisChild: ChildProcess | undefined;
 

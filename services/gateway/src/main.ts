@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { ConfigError, loadGatewayConfig } from '@pulsecam/config';
+import { loadGatewayConfig, loadOrExit, onShutdown } from '@pulsecam/config';
 import { connectRedis, SessionStore } from '@pulsecam/store';
 import { createApp } from './app.ts';
 import { JobQueue } from './job-queue.ts';
@@ -16,16 +16,7 @@ function version(): string {
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadGatewayConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`pulsecam gateway: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadOrExit('gateway', () => loadGatewayConfig());
   const log = pino({ level: config.LOG_LEVEL, base: { service: 'gateway', pid: process.pid } });
   const redis = connectRedis(config.REDIS_URL);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
@@ -50,35 +41,11 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   log.info({ port, redis: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'gateway listening');
 
-  let closing: Promise<void> | undefined;
-  const shutdown = (signal: string) => {
-    if (closing) return closing;
-    log.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => {
-      log.error('shutdown deadline passed; exiting');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    closing = (async () => {
-      const steps: [string, () => Promise<unknown>][] = [
-        ['http', () => new Promise<void>((r) => server.close(() => r()))],
-        ['queue', () => jobs.close()],
-        ['redis', () => redis.quit()],
-      ];
-      for (const [name, step] of steps) {
-        try {
-          await step();
-        } catch (err) {
-          log.error({ err, step: name }, 'shutdown step failed');
-        }
-      }
-      log.info('stopped');
-      process.exit(0);
-    })();
-    return closing;
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  onShutdown(log, SHUTDOWN_DEADLINE_MS, [
+    ['http', () => new Promise<void>((r) => server.close(() => r()))],
+    ['queue', () => jobs.close()],
+    ['redis', () => redis.quit()],
+  ]);
 }
 
 void main().catch((err) => {

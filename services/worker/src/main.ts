@@ -1,6 +1,6 @@
 /** Worker process: load models, consume the queue, serve /metrics, shut down cleanly. */
 import { pino } from 'pino';
-import { ConfigError, loadWorkerConfig } from '@pulsecam/config';
+import { loadOrExit, loadWorkerConfig, onShutdown } from '@pulsecam/config';
 import { connectRedis, SessionStore } from '@pulsecam/store';
 import { FaceDetector } from '@pulsecam/vision';
 import { createFrameWorker } from './frame-worker.ts';
@@ -10,16 +10,7 @@ import { FramePipeline } from './pipeline.ts';
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadWorkerConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`pulsecam worker: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadOrExit('worker', () => loadWorkerConfig());
   const log = pino({ level: config.LOG_LEVEL, base: { service: 'worker', pid: process.pid } });
   const metrics = new WorkerMetrics();
   let ready = false;
@@ -68,31 +59,12 @@ async function main(): Promise<void> {
   const tensorTimer = setInterval(() => metrics.tensors.set(detector.tensorMemory().numTensors), 5000);
   tensorTimer.unref();
 
-  let closing: Promise<void> | undefined;
-  const shutdown = (signal: string) => {
-    if (closing) return closing;
-    log.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => {
-      log.error('shutdown deadline passed; exiting');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    closing = (async () => {
-      ready = false;
-      for (const step of [() => worker.close(), () => redis.quit(), () => new Promise<void>((r) => metricsServer.close(() => r()))]) {
-        try {
-          await step();
-        } catch (err) {
-          log.error({ err }, 'shutdown step failed');
-        }
-      }
-      log.info('stopped');
-      process.exit(0);
-    })();
-    return closing;
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  onShutdown(log, SHUTDOWN_DEADLINE_MS, [
+    ['not ready', () => (ready = false)],
+    ['worker', () => worker.close()],
+    ['redis', () => redis.quit()],
+    ['metrics', () => new Promise<void>((r) => metricsServer.close(() => r()))],
+  ]);
 
   void worker.run().catch((err) => log.error({ err }, 'worker stopped with an error'));
   await worker.waitUntilReady();

@@ -98,3 +98,4 @@ export const loadWorkerConfig = (src: Record<string, string | undefined> = proce
   load(WorkerEnv, src);
 export const loadLauncherConfig = (src: Record<string, string | undefined> = process.env): LauncherConfig =>
   load(LauncherEnv, src);
+export * from './lifecycle.ts';
