@@ -29,37 +29,57 @@ export function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Ar
 }
 
 /**
- * Removes from each signal the part explained by the regressors (least squares with a small
- * ridge, relative to the regressors' energy). Signals and regressors share the range [from, to).
+ * Least-squares removal of what a set of regressors explains, over the range [from, to). The
+ * Gram matrix (with a small ridge relative to each regressor's energy) is built once; `apply`
+ * then costs one dot product per regressor per signal.
  */
-export function regressOut(signals: Float64Array[], regressors: Float64Array[], from: number, to: number, ridge = 1e-3): Float64Array[] {
-  const k = regressors.length;
-  const len = to - from;
-  if (k === 0) return signals.map((s) => s.slice(from, to));
-  const gram = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = 0;
-      for (let t = from; t < to; t++) s += regressors[i][t] * regressors[j][t];
-      gram[i * k + j] = s;
-      gram[j * k + i] = s;
+export class Regression {
+  private readonly gram: Float64Array;
+  private readonly k: number;
+
+  constructor(
+    private readonly regressors: Float64Array[],
+    private readonly from: number,
+    private readonly to: number,
+    ridge = 1e-3,
+  ) {
+    const k = regressors.length;
+    this.k = k;
+    this.gram = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j <= i; j++) {
+        let s = 0;
+        for (let t = from; t < to; t++) s += regressors[i][t] * regressors[j][t];
+        this.gram[i * k + j] = s;
+        this.gram[j * k + i] = s;
+      }
     }
+    for (let i = 0; i < k; i++) this.gram[i * k + i] += ridge * (this.gram[i * k + i] || 1) + 1e-12;
   }
-  for (let i = 0; i < k; i++) gram[i * k + i] += ridge * (gram[i * k + i] || 1) + 1e-12;
-  return signals.map((sig) => {
+
+  /** The signal over [from, to) minus its fit on the regressors. */
+  apply(signal: Float64Array): Float64Array {
+    const { k, from, to, regressors } = this;
+    const out = signal.slice(from, to);
+    if (k === 0) return out;
     const rhs = new Float64Array(k);
     for (let i = 0; i < k; i++) {
       let s = 0;
-      for (let t = from; t < to; t++) s += regressors[i][t] * sig[t];
+      for (let t = from; t < to; t++) s += regressors[i][t] * signal[t];
       rhs[i] = s;
     }
-    const beta = solveSpd(gram, rhs, k);
-    const out = new Float64Array(len);
-    for (let t = 0; t < len; t++) {
-      let fit = 0;
-      for (let i = 0; i < k; i++) fit += beta[i] * regressors[i][from + t];
-      out[t] = sig[from + t] - fit;
+    const beta = solveSpd(this.gram, rhs, k);
+    for (let i = 0; i < k; i++) {
+      const b = beta[i];
+      const r = regressors[i];
+      for (let t = 0; t < out.length; t++) out[t] -= b * r[from + t];
     }
     return out;
-  });
+  }
+}
+
+/** Removes from each signal the part explained by the regressors over [from, to). */
+export function regressOut(signals: Float64Array[], regressors: Float64Array[], from: number, to: number, ridge = 1e-3): Float64Array[] {
+  const regression = new Regression(regressors, from, to, ridge);
+  return signals.map((s) => regression.apply(s));
 }

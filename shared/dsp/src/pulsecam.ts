@@ -18,7 +18,7 @@
 import { designBandPass, filtfilt } from './filters.ts';
 import type { HeartRateEstimate } from './heart-rate.ts';
 import { confidenceOf } from './heart-rate.ts';
-import { regressOut } from './linalg.ts';
+import { Regression } from './linalg.ts';
 import { resampleUniform } from './resample.ts';
 import { hannWindow, powerSpectrum, pulseSnr, refinePeak, type PowerSpectrum } from './spectrum.ts';
 import { mean, normalizeByMovingMean, std } from './stats.ts';
@@ -70,6 +70,8 @@ export interface PulsecamEstimate extends HeartRateEstimate {
 }
 
 const EMPTY = new Float64Array(0);
+/** Zero-padded FFT length: 0.88 bpm bins at 30 Hz, refined by interpolation. */
+const SPECTRUM_SIZE = 2048;
 
 /** POS projection on mean-normalised, zero-mean channels, overlap-added over 1.6 s windows. */
 function posOnNormalized(x: readonly Float64Array[], fs: number): Float64Array {
@@ -159,8 +161,8 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const regionsRgb: Float64Array[][] = [[0, 1, 2].map((c) => normalized(u[c]))];
   const regionCount = trace.regions?.length ?? 0;
   for (let r = 0; r < regionCount; r++) regionsRgb.push([0, 1, 2].map((c) => normalized(u[regionOffset + 3 * r + c])));
-  const candidates = [...regionsRgb, ...regionsRgb];
-  const projections = candidates.length / 2;
+  const projections = regionsRgb.length;
+  const candidateCount = 2 * projections;
   const pulseOf = (index: number, clean: Float64Array[], rate: number) => (index < projections ? posOnNormalized(clean, rate) : greenPulse(clean));
 
   // Reference signals: head motion (in face sizes) and its rate, and scene light.
@@ -187,7 +189,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const windowEnds: number[] = [];
   for (let end = total; end - windowLength >= 0 && total - end <= o.historySeconds * fs; end -= step) windowEnds.unshift(end);
 
-  const probe = powerSpectrum(new Float64Array(windowLength), fs, 4096);
+  const probe = powerSpectrum(new Float64Array(windowLength), fs, SPECTRUM_SIZE);
   const binHz = probe.binHz;
   const lo = Math.max(1, Math.ceil(o.bandHz[0] / binHz));
   const hi = Math.floor(o.bandHz[1] / binHz);
@@ -196,10 +198,11 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     const from = end - windowLength;
     const combined = new Float64Array(probe.power.length);
     let best = { snr: -1, index: 0 };
-    candidates.forEach((cand, index) => {
-      const clean = regressOut(cand, refs, from, end);
-      const pulse = pulseOf(index, clean, fs);
-      const spec = powerSpectrum(pulse, fs, 4096);
+    const regression = new Regression(refs, from, end);
+    const cleaned = regionsRgb.map((rgb) => rgb.map((c) => regression.apply(c)));
+    for (let index = 0; index < candidateCount; index++) {
+      const pulse = pulseOf(index, cleaned[index % projections], fs);
+      const spec = powerSpectrum(pulse, fs, SPECTRUM_SIZE);
       normalizeInBand(spec, lo, hi);
       let peak = lo;
       for (let k = lo; k <= hi; k++) if (spec.power[k] > spec.power[peak]) peak = k;
@@ -207,7 +210,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
       const weight = snr * snr;
       for (let k = 0; k < combined.length; k++) combined[k] += weight * spec.power[k];
       if (snr > best.snr) best = { snr, index };
-    });
+    }
     const spec: PowerSpectrum = { binHz, power: combined };
     normalizeInBand(spec, lo, hi);
     return { combined: spec, bestCandidate: best.index };
@@ -269,7 +272,8 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const refined = refinePeak(newest.combined, peakBin);
   const snr = pulseSnr(newest.combined, refined.hz, o.bandHz[0], o.bandHz[1]);
   const quality = (snr / (1 + snr)) * (0.5 + 0.5 * agreement);
-  const pulse = pulseOf(newest.bestCandidate, regressOut(candidates[newest.bestCandidate], refs, 0, total), fs);
+  const whole = new Regression(refs, 0, total);
+  const pulse = pulseOf(newest.bestCandidate, regionsRgb[newest.bestCandidate % projections].map((c) => whole.apply(c)), fs);
   if (quality < o.minQuality) return { ...none('no_pulse', quality), pulse, fs };
   return { bpm: refined.hz * 60, quality, confidence: confidenceOf(quality, true), seconds, reason: 'ok', pulse, fs };
 }
