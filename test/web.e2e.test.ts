@@ -52,7 +52,7 @@ describe('web page in headless chromium', { timeout: 300_000 }, () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('shows the heart rate within 5 bpm of the truth within 30 s, with the waveform drawn', async () => {
+  test('shows the heart rate within 5 bpm of the truth within 30 s, with the waveform drawn', async (t) => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -76,6 +76,7 @@ describe('web page in headless chromium', { timeout: 300_000 }, () => {
     const seconds = (Date.now() - started) / 1000;
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-e2e.png'), fullPage: true });
     assert.ok(Number.isFinite(shown) && Math.abs(shown - TRUE_BPM) <= 5, `page showed "${shown}" after ${seconds.toFixed(1)} s; truth ${TRUE_BPM}`);
+    t.diagnostic(`page showed ${shown} bpm (truth ${TRUE_BPM}) ${seconds.toFixed(1)} s after Start`);
     const points = Number(await page.locator('#waveform').getAttribute('data-points'));
     assert.ok(points > 50, `waveform has ${points} points`);
     assert.match((await page.locator('#confidence').textContent()) ?? '', /confidence/i);
@@ -98,7 +99,10 @@ describe('web page in headless chromium', { timeout: 300_000 }, () => {
     const error = page.locator('#error');
     await error.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match((await error.textContent()) ?? '', /camera/i);
+    // Shown where it is seen: above the fold, not below the video.
+    const box = await error.boundingBox();
+    assert.ok(box && box.y + box.height <= (page.viewportSize()?.height ?? 720), `error box at ${JSON.stringify(box)}`);
     assert.equal(await page.getByRole('button', { name: 'Start' }).isEnabled(), true);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'web-no-camera.png') });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-no-camera.png'), fullPage: true });
   });
 });
