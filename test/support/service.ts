@@ -3,6 +3,7 @@
  * `npm start` runs them, on free ports and a key prefix of their own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { testPrefix, testRedis } from './redis.ts';
@@ -29,9 +30,11 @@ export interface RunningService {
   stop: () => Promise<void>;
 }
 
-function start(entry: string, env: NodeJS.ProcessEnv, logs: string[]): ChildProcess {
+function start(entry: string, env: NodeJS.ProcessEnv, logs: string[], file: WriteStream): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.on('exit', (code, signal) => file.write(`${entry} (pid ${child.pid}) exited: code ${code}, signal ${signal}\n`));
   const keep = (chunk: Buffer) => {
+    file.write(chunk);
     logs.push(chunk.toString());
     if (logs.length > 2000) logs.splice(0, 1000);
   };
@@ -45,13 +48,16 @@ export async function startService(options: { workers: number; env?: Record<stri
   const prefix = testPrefix();
   const port = await freePort();
   const logs: string[] = [];
+  // Every service log line also goes to test-artifacts/, to read after a failure.
+  mkdirSync(path.join(root, 'test-artifacts'), { recursive: true });
+  const file = createWriteStream(path.join(root, 'test-artifacts', `service-${prefix}.log`));
   const env = { ...process.env, REDIS_URL: redisUrl, KEY_PREFIX: prefix, LOG_LEVEL: 'warn', ...options.env };
-  const children: ChildProcess[] = [start('services/gateway/src/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' }, logs)];
+  const children: ChildProcess[] = [start('services/gateway/src/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' }, logs, file)];
   const workerMetricsPorts: number[] = [];
   for (let i = 0; i < options.workers; i++) {
     const metricsPort = await freePort();
     workerMetricsPorts.push(metricsPort);
-    children.push(start('services/worker/src/main.ts', { ...env, METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' }, logs));
+    children.push(start('services/worker/src/main.ts', { ...env, METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' }, logs, file));
   }
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
@@ -69,6 +75,7 @@ export async function startService(options: { workers: number; env?: Record<stri
           }),
       ),
     );
+    file.end();
   };
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -99,7 +99,7 @@ function beyondHeartRate(result: HeartRateEstimate, windowSeconds: number): Pick
   const hz = result.bpm / 60;
   const narrow = filtfilt(rich.pulse, designBandPass(Math.max(0.4, 0.6 * hz), Math.min(rich.fs / 2 - 0.5, 2.2 * hz), rich.fs, 2));
   const beats = detectBeats(narrow, rich.fs, result.bpm);
-  const hrv = heartRateVariability(beats);
+  const hrv = heartRateVariability(beats, 60_000 / result.bpm);
   const resp = respirationFromBeats(beats);
   const r1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
   return {

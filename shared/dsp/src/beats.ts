@@ -56,15 +56,16 @@ export interface HrvEstimate {
 }
 
 /**
- * Inter-beat intervals more than 20 % away from the median interval are taken as missed or
- * false beats and dropped (with the successive difference they would join). RMSSD needs at
- * least 8 accepted successive pairs.
+ * Inter-beat intervals more than 20 % away from the reference interval (the period of the
+ * spectral heart rate when given, else the median interval) are taken as missed or false beats
+ * and dropped (with the successive difference they would join). RMSSD needs at least 8 accepted
+ * successive pairs.
  */
-export function heartRateVariability(beats: Beat[]): HrvEstimate {
+export function heartRateVariability(beats: Beat[], expectedIbiMs?: number): HrvEstimate {
   const raw: number[] = [];
   for (let i = 1; i < beats.length; i++) raw.push((beats[i].t - beats[i - 1].t) * 1000);
   if (raw.length < 3) return { ibiMs: [], rmssdMs: null, meanIbiMs: null, quality: 0 };
-  const m = median(raw);
+  const m = expectedIbiMs ?? median(raw);
   const ok = raw.map((v) => Math.abs(v - m) <= 0.2 * m);
   const ibiMs = raw.filter((_, i) => ok[i]);
   let sum = 0;

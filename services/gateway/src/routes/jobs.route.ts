@@ -13,9 +13,10 @@ export function jobsRouter(deps: GatewayDeps): Router {
   const router = Router();
   router.get('/jobs/:id', async (req, res) => {
     const { id } = parseOrThrow(JobIdParam, req.params);
+    // State first, then the job: a job read before it completed would carry no result yet.
+    const raw = await deps.jobs.queue.getJobState(id);
     const job = await deps.jobs.queue.getJob(id);
-    if (!job) throw new ApiError('job_not_found', `job ${id} does not exist or its result has expired`);
-    const raw = await job.getState();
+    if (!job || raw === 'unknown') throw new ApiError('job_not_found', `job ${id} does not exist or its result has expired`);
     const state = STATES.has(raw) ? raw : raw === 'waiting-children' || raw === 'prioritized' ? 'waiting' : 'unknown';
     const body: Record<string, unknown> = { job_id: id, state };
     if (state === 'completed') {
