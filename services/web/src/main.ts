@@ -53,7 +53,7 @@ function resetReadout(): void {
   ui.bpm.textContent = '--';
   ui.confidence.textContent = 'Not measuring';
   ui.progress.value = 0;
-  ui.progressLabel.textContent = 'Measuring…';
+  ui.progressLabel.textContent = stream ? 'Measuring…' : 'Press Start to measure';
   ui.hrv.textContent = '--';
   ui.breathing.textContent = '--';
   ui.quality.textContent = '--';
