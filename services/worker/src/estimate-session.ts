@@ -167,7 +167,6 @@ export function estimateSession(samples: TraceSample[], lastFrameTs: number | nu
       message = `Measuring: ${bufferSeconds.toFixed(1)} s of ${settings.minSignalSeconds} s collected.`;
       break;
     case 'no_pulse':
-    case 'gap_in_signal':
       guidance.push('weak_signal');
       message = 'No clear pulse in the signal yet: keep still, face the light.';
       break;

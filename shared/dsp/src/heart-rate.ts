@@ -48,7 +48,7 @@ export interface HeartRateEstimate {
   /** Seconds of signal the estimate looked at. */
   seconds: number;
   /** Why bpm is null, when it is. */
-  reason: 'ok' | 'not_enough_signal' | 'no_pulse' | 'gap_in_signal';
+  reason: 'ok' | 'not_enough_signal' | 'no_pulse';
 }
 
 export function confidenceOf(quality: number, hasRate: boolean): Confidence {

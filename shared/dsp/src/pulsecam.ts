@@ -235,8 +235,6 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const reach = Math.ceil(4 * sigma);
   let score = new Float64Array(states);
   for (let s = 0; s < states; s++) score[s] = emission(spectra[0].combined, minBpm + s);
-  const argmaxHistory: number[] = [];
-  const pathState: number[] = [];
   for (let w = 1; w < spectra.length; w++) {
     const next = new Float64Array(states);
     for (let s = 0; s < states; s++) {
@@ -255,12 +253,12 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   let final = 0;
   for (let s = 1; s < states; s++) if (score[s] > score[final]) final = s;
   const trackedBpm = minBpm + final;
+  const argmaxHistory: number[] = [];
   for (const w of spectra.slice(-5)) {
     let peak = lo;
     for (let k = lo; k <= hi; k++) if (w.combined.power[k] > w.combined.power[peak]) peak = k;
     argmaxHistory.push(peak * binHz * 60);
   }
-  pathState.push(trackedBpm);
   const agreement = argmaxHistory.filter((b) => Math.abs(b - trackedBpm) <= 6).length / argmaxHistory.length;
 
   // Refine on the newest spectrum near the tracked rate.

@@ -33,11 +33,3 @@ export function normalizeByMovingMean(x: ArrayLike<number>, window: number): Flo
   }
   return out;
 }
-
-export function zscore(x: ArrayLike<number>): Float64Array {
-  const m = mean(x);
-  const s = std(x) || 1;
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = (x[i] - m) / s;
-  return out;
-}

@@ -172,9 +172,10 @@ export class SessionStore {
   }
 
   async meta(id: string): Promise<SessionMeta | null> {
-    const h = await this.redis.hgetall(sessionKeys(this.prefix, id).meta);
+    // One round trip: this runs for every frame.
+    const key = sessionKeys(this.prefix, id).meta;
+    const [[, h], [, ttl]] = (await this.redis.multi().hgetall(key).pttl(key).exec()) as [[Error | null, Record<string, string>], [Error | null, number]];
     if (!h.created_at) return null;
-    const ttl = await this.redis.pttl(sessionKeys(this.prefix, id).meta);
     return parseMeta(id, h, this.clock() + Math.max(0, ttl));
   }
 

@@ -76,7 +76,7 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     storage: multer.memoryStorage(),
     limits: { fileSize: config.MAX_IMAGE_BYTES, files: config.MAX_BATCH_IMAGES, fields: 8, fieldSize: config.MAX_BATCH_IMAGES * 24 },
   }).any();
-  const multipart = (req: Request) => req.is('multipart/form-data') !== false && req.is('multipart/form-data') !== null;
+  const multipart = (req: Request) => Boolean(req.is('multipart/form-data'));
 
   async function requireSession(id: string): Promise<void> {
     if (!(await store.exists(id))) {
