@@ -79,9 +79,10 @@ function scoreScenario(sc: Scenario, trace: CachedTrace, method: EstimateSetting
     const endMs = end * 1000;
     const startMs = endMs - config.BUFFER_SECONDS * 1000;
     const samples: TraceSample[] = trace.samples.filter((s) => s.t <= endMs && s.t >= startMs);
-    const framesSoFar = trace.frameTimes.filter((t) => t <= endMs);
+    const framesSoFar = trace.frameTimes.filter((t) => t <= endMs && t >= startMs);
     const lastFrameTs = framesSoFar.length ? framesSoFar[framesSoFar.length - 1] : null;
-    const e = estimateSession(samples, lastFrameTs, settings);
+    const faceTimes = new Set(samples.map((x) => x.t));
+    const e = estimateSession(samples, { lastFrameTs, noFaceTimes: framesSoFar.filter((t) => !faceTimes.has(t)) }, settings);
     const first = samples.length ? samples[0].t / 1000 : end;
     out.push({
       truth: meanHeartRate(physiology, end - WINDOW_SECONDS, end),

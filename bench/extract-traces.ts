@@ -7,29 +7,29 @@ import path from 'node:path';
 import { loadWorkerConfig } from '@pulsecam/config';
 import { loadFaceTemplate, scenario, SceneRenderer } from '@pulsecam/synth';
 import type { TraceSample } from '@pulsecam/store';
-import { FaceDetector, type Box } from '@pulsecam/vision';
-import { FramePipeline, toSourceBox } from '../services/worker/src/pipeline.ts';
+import { FaceDetector, type TrackState } from '@pulsecam/vision';
+import { pipelineFromConfig } from '../services/worker/src/pipeline.ts';
 import { ROOT, writeCached } from './trace-cache.ts';
 
 const [version, ...names] = process.argv.slice(2);
 const config = loadWorkerConfig({});
 const detector = await FaceDetector.load({ backend: config.TF_BACKEND, inputSize: config.DETECTOR_INPUT_SIZE, minScore: config.MIN_FACE_SCORE, threads: config.TF_THREADS });
 const template = await loadFaceTemplate(path.join(ROOT, 'fixtures', 'astronaut.png'), detector);
-const pipeline = new FramePipeline(detector, { maxPixels: config.MAX_IMAGE_PIXELS, maxSide: config.ANALYSIS_MAX_SIDE });
+const pipeline = pipelineFromConfig(detector, config);
 
 for (const name of names) {
   const started = performance.now();
   const renderer = new SceneRenderer(scenario(name).spec, template);
   const samples: TraceSample[] = [];
   const frameTimes: number[] = [];
-  let previous: Box | null = null;
+  let state: TrackState | null = null;
   for (let i = 0; i < renderer.times.length; i++) {
     const frame = await renderer.renderFrame(i);
-    const out = await pipeline.process(frame.jpeg, frame.timestampMs, previous);
+    const out = await pipeline.process(frame.jpeg, frame.timestampMs, state);
     frameTimes.push(frame.timestampMs);
     if (out.sample) samples.push(out.sample);
-    // As the worker does: the session remembers the last face box, in submitted-image pixels.
-    if (out.observation.face) previous = toSourceBox(out.observation.face.box, out.source.scale);
+    // As the worker does: the session's tracking state goes from one frame to the next.
+    state = out.state;
   }
   const extractMs = performance.now() - started;
   writeCached({ scenario: name, frames: frameTimes.length, faceFrames: samples.length, frameTimes, samples, extractMs }, version);

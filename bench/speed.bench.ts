@@ -7,10 +7,10 @@ import path from 'node:path';
 import { loadWorkerConfig } from '@pulsecam/config';
 import { estimateHeartRate, METHOD_NAMES } from '@pulsecam/dsp';
 import { loadFaceTemplate, scenario, SceneRenderer } from '@pulsecam/synth';
-import { FaceDetector } from '@pulsecam/vision';
+import { FaceDetector, type Point, type TrackState } from '@pulsecam/vision';
 import type { TraceSample } from '@pulsecam/store';
 import { estimateSession } from '../services/worker/src/estimate-session.ts';
-import { FramePipeline } from '../services/worker/src/pipeline.ts';
+import { pipelineFromConfig } from '../services/worker/src/pipeline.ts';
 
 const config = loadWorkerConfig();
 const frames = Number(process.env.FRAMES ?? 120);
@@ -22,28 +22,59 @@ const loadStart = performance.now();
 const detector = await FaceDetector.load({ backend: config.TF_BACKEND, inputSize: config.DETECTOR_INPUT_SIZE, minScore: config.MIN_FACE_SCORE, threads: config.TF_THREADS });
 const loadMs = performance.now() - loadStart;
 const template = await loadFaceTemplate(path.resolve(import.meta.dirname, '../fixtures/astronaut.png'), detector);
-const renderer = new SceneRenderer({ ...scenario('mild_motion').spec, durationSeconds: frames / 30 + 1 }, template);
-const jpegs = [];
-for (let i = 0; i < frames; i++) jpegs.push(await renderer.renderFrame(i));
-const pipeline = new FramePipeline(detector, { maxPixels: config.MAX_IMAGE_PIXELS, maxSide: config.ANALYSIS_MAX_SIDE });
+const pipeline = pipelineFromConfig(detector, config);
 
-for (let i = 0; i < 5; i++) await pipeline.process(jpegs[i].jpeg, jpegs[i].timestampMs, null);
+async function render(name: string, count: number, size?: { width: number; height: number }) {
+  const renderer = new SceneRenderer({ ...scenario(name).spec, ...size, durationSeconds: count / 30 + 1 }, template);
+  const out = [];
+  for (let i = 0; i < count; i++) out.push(await renderer.renderFrame(i));
+  return out;
+}
+
+interface StreamRun {
+  decode: number[];
+  vision: number[];
+  total: number[];
+  paths: Record<string, number>;
+  /** Mean landmark displacement between consecutive frames (px), per frame pair. */
+  jitter: number[];
+  framesPerSecond: number;
+}
+
+/** A session's frames through the pipeline in order, carrying the tracking state as the worker does. */
+async function runStream(frames: { jpeg: Buffer; timestampMs: number }[]): Promise<StreamRun> {
+  const run: StreamRun = { decode: [], vision: [], total: [], paths: {}, jitter: [], framesPerSecond: 0 };
+  let state: TrackState | null = null;
+  let previous: Point[] | null = null;
+  const wall = performance.now();
+  for (const f of frames) {
+    const t0 = performance.now();
+    const out = await pipeline.process(f.jpeg, f.timestampMs, state);
+    run.total.push(performance.now() - t0);
+    run.decode.push(out.timings.decodeMs);
+    run.vision.push(out.timings.visionMs);
+    run.paths[out.observation.path] = (run.paths[out.observation.path] ?? 0) + 1;
+    state = out.state;
+    const landmarks = out.observation.face?.landmarks ?? null;
+    if (landmarks && previous) run.jitter.push(landmarks.reduce((a, p, i) => a + Math.hypot(p.x - previous![i].x, p.y - previous![i].y), 0) / landmarks.length);
+    previous = landmarks;
+  }
+  run.framesPerSecond = frames.length / ((performance.now() - wall) / 1000);
+  return run;
+}
+
+const mild = await render('mild_motion', frames);
+const still = await render('still', frames);
+const empty = await render('no_face', frames);
+const small = await render('still', frames, { width: 360, height: 270 });
+await runStream(mild.slice(0, 10));
 const rssBefore = process.memoryUsage().rss;
 const tensorsBefore = detector.tensorMemory().numTensors;
-const decode: number[] = [];
-const vision: number[] = [];
-const total: number[] = [];
-let box = null;
-const wall = performance.now();
-for (const f of jpegs) {
-  const t0 = performance.now();
-  const out = await pipeline.process(f.jpeg, f.timestampMs, box);
-  total.push(performance.now() - t0);
-  decode.push(out.timings.decodeMs);
-  vision.push(out.timings.visionMs);
-  box = out.observation.face?.box ?? null;
-}
-const wallSeconds = (performance.now() - wall) / 1000;
+const motion = await runStream(mild);
+const steady = await runStream(still);
+const noFace = await runStream(empty);
+const pageSize = await runStream(small);
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 // Estimate on a full 30 s buffer at 30 fps.
 const samples: TraceSample[] = [];
@@ -61,14 +92,25 @@ for (const method of METHOD_NAMES) {
   estimateTimes[method] = (performance.now() - t0) / 20;
 }
 const t0 = performance.now();
-for (let i = 0; i < 20; i++) estimateSession(samples, samples.at(-1)!.t, { method: config.HR_METHOD, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS });
+for (let i = 0; i < 20; i++) estimateSession(samples, { lastFrameTs: samples.at(-1)!.t, noFaceTimes: [] }, { method: config.HR_METHOD, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS });
 const serviceEstimate = (performance.now() - t0) / 20;
 
-console.log(`Pulsecam speed benchmark (${frames} frames of 512x512 JPEG, backend ${config.TF_BACKEND}, detector input ${config.DETECTOR_INPUT_SIZE})`);
+const paths = (r: StreamRun) => Object.entries(r.paths).map(([k, v]) => `${k} ${v}`).join(', ');
+const row = (label: string, r: StreamRun) =>
+  [
+    `${label}`,
+    `  decode (sharp)              ${fmt(r.decode)} ms/frame`,
+    `  face + landmarks + regions  ${fmt(r.vision)} ms/frame  (${paths(r)})`,
+    `  whole frame                 ${fmt(r.total)} ms/frame -> ${r.framesPerSecond.toFixed(1)} frames/s per worker process`,
+  ].join('\n');
+console.log(`Pulsecam speed benchmark (${frames} frames per stream, backend ${config.TF_BACKEND}, detector input ${config.DETECTOR_INPUT_SIZE})`);
 console.log(`node ${process.version}, ${process.arch}`);
 console.log(`model load + warm-up        ${loadMs.toFixed(0)} ms`);
-console.log(`decode (sharp)              ${fmt(decode)} ms/frame`);
-console.log(`face + landmarks + regions  ${fmt(vision)} ms/frame`);
-console.log(`whole frame                 ${fmt(total)} ms/frame -> ${(frames / wallSeconds).toFixed(1)} frames/s per worker process`);
+console.log(row('512x512 JPEG, mild motion (tracked face):', motion));
+console.log(row('512x512 JPEG, still face:', steady));
+console.log(row('360x270 JPEG like the web page, still face:', pageSize));
+console.log(row('512x512 JPEG, no face (search backs off):', noFace));
+console.log(`no-face frame / tracked-face frame: ${(mean(noFace.total) / mean(steady.total)).toFixed(2)}x`);
+console.log(`landmark jitter, still face: mean ${mean(steady.jitter).toFixed(3)} px/frame (p95 ${pct(steady.jitter, 95).toFixed(3)}); mild motion: mean ${mean(motion.jitter).toFixed(3)} px/frame`);
 console.log(`heart-rate estimate, 30 s buffer (900 samples): ${Object.entries(estimateTimes).map(([m, ms]) => `${m} ${ms.toFixed(2)} ms`).join(', ')}; service (${config.HR_METHOD}) ${serviceEstimate.toFixed(2)} ms`);
 console.log(`memory: rss ${mb(process.memoryUsage().rss)} (was ${mb(rssBefore)} before the timed frames); tf tensors ${tensorsBefore} -> ${detector.tensorMemory().numTensors}`);

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { WorkerConfig } from '@pulsecam/config';
 import type { TraceSample } from '@pulsecam/store';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -49,9 +50,9 @@ export function codeVersion(visionSettings: Record<string, unknown>): string {
   return h.digest('hex').slice(0, 12);
 }
 
-export function visionSettings(config: { TF_BACKEND: string; DETECTOR_INPUT_SIZE: number; MIN_FACE_SCORE: number; ANALYSIS_MAX_SIDE: number; MAX_IMAGE_PIXELS: number }) {
-  const { TF_BACKEND, DETECTOR_INPUT_SIZE, MIN_FACE_SCORE, ANALYSIS_MAX_SIDE, MAX_IMAGE_PIXELS } = config;
-  return { TF_BACKEND, DETECTOR_INPUT_SIZE, MIN_FACE_SCORE, ANALYSIS_MAX_SIDE, MAX_IMAGE_PIXELS };
+export function visionSettings(config: WorkerConfig) {
+  const { TF_BACKEND, DETECTOR_INPUT_SIZE, MIN_FACE_SCORE, ANALYSIS_MAX_SIDE, MAX_IMAGE_PIXELS, MIN_IMAGE_SIDE, MAX_IMAGE_ASPECT, TRACK_CHECK_EVERY_FRAMES, FACE_SEARCH_MAX_WAIT } = config;
+  return { TF_BACKEND, DETECTOR_INPUT_SIZE, MIN_FACE_SCORE, ANALYSIS_MAX_SIDE, MAX_IMAGE_PIXELS, MIN_IMAGE_SIDE, MAX_IMAGE_ASPECT, TRACK_CHECK_EVERY_FRAMES, FACE_SEARCH_MAX_WAIT };
 }
 
 export function cachePath(scenario: string, version: string): string {

@@ -7,6 +7,7 @@ import {
   CreateSessionResponse,
   DeleteSessionResponse,
   HealthResponse,
+  BatchAccepted,
   JobAccepted,
   JobStatus,
   Problem,
@@ -77,14 +78,14 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
   });
   registry.registerPath({
     method: 'post', path: '/analyze-batch', tags: ['Analysis'], summary: 'Analyse several frames',
-    description: `Up to ${config.MAX_BATCH_IMAGES} images; send capture timestamps so the frames' spacing is known. With ?async=true the answer lists one job id per image and the estimate is read from /session/{id}/status.`,
+    description: `Up to ${config.MAX_BATCH_IMAGES} images; send capture timestamps so the frames' spacing is known. The batch is one job, analysed in capture order by one worker that follows the face from frame to frame. With ?async=true the answer is that job's id (GET /jobs/{id} gives the same body as the synchronous answer once it has run).`,
     request: {
       query: asyncQuery,
       body: { content: { 'application/json': { schema: AnalyzeBatchRequest }, 'multipart/form-data': { schema: multipartBatch } } },
     },
     responses: {
       200: json(AnalyzeBatchResponse, 'Per-image results and the session estimate'),
-      202: json(z.object({ job_ids: z.array(z.string()), status: z.literal('queued'), status_urls: z.array(z.string()), session_status_url: z.string() }), 'Queued (?async=true)'),
+      202: json(BatchAccepted, 'Queued (?async=true)'),
       400: problem('Invalid request'),
       404: problem('Unknown or expired session'),
       413: problem('Image or body too large'),

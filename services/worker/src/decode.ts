@@ -17,12 +17,25 @@ export class ImageDecodeError extends Error {
 
 export interface DecodeLimits {
   maxPixels: number;
+  /** Analysis size: the longer side after downscaling. */
   maxSide: number;
+  /** Images whose shorter side is below this cannot hold a measurable face. */
+  minSide: number;
+  /** Images longer than this many times their width (or wider than tall) cannot either. */
+  maxAspect: number;
 }
 
 const SUPPORTED = new Set(['jpeg', 'png', 'webp']);
 
-export async function decodeImage(bytes: Buffer, limits: DecodeLimits): Promise<RgbImage & { sourceWidth: number; sourceHeight: number }> {
+export interface ImageHeader {
+  format: string;
+  /** Size after EXIF orientation. */
+  width: number;
+  height: number;
+}
+
+/** Reads and checks the header only: format and pixel count, before any pixel is decoded. */
+export async function readImageHeader(bytes: Buffer, limits: DecodeLimits): Promise<ImageHeader> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: limits.maxPixels }).metadata();
@@ -37,6 +50,20 @@ export async function decodeImage(bytes: Buffer, limits: DecodeLimits): Promise<
   if (width * height > limits.maxPixels) {
     throw new ImageDecodeError('image_too_large', `image has ${width}x${height} pixels; the limit is ${limits.maxPixels}`);
   }
+  if (Math.min(width, height) < limits.minSide || Math.max(width, height) > limits.maxAspect * Math.min(width, height)) {
+    throw new ImageDecodeError(
+      'invalid_image',
+      `image is ${width}x${height}: too small or too narrow to hold a face (shorter side at least ${limits.minSide} px, sides at most ${limits.maxAspect}:1)`,
+    );
+  }
+  return { format: meta.format, width, height };
+}
+
+/**
+ * RGB pixels at the analysis size (longer side at most maxSide). sharp shrinks JPEGs while
+ * decoding them (shrink-on-load), so a large frame costs little more than a small one.
+ */
+export async function decodePixels(bytes: Buffer, header: ImageHeader, limits: DecodeLimits): Promise<RgbImage> {
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
       .autoOrient()
@@ -45,13 +72,7 @@ export async function decodeImage(bytes: Buffer, limits: DecodeLimits): Promise<
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return {
-      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-      width: info.width,
-      height: info.height,
-      sourceWidth: width,
-      sourceHeight: height,
-    };
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch (err) {
     throw new ImageDecodeError('invalid_image', `image could not be decoded (${(err as Error).message})`);
   }

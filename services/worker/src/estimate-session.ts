@@ -131,7 +131,22 @@ function runEstimator(samples: TraceSample[], settings: EstimateSettings): Heart
   );
 }
 
-export function estimateSession(samples: TraceSample[], lastFrameTs: number | null, settings: EstimateSettings): Estimate {
+/** What the session knows of its frames beyond the samples: the newest frame, and the frames without a face. */
+export interface FrameTimeline {
+  lastFrameTs: number | null;
+  /** Capture times (ms) of frames analysed without finding a face. */
+  noFaceTimes: readonly number[];
+}
+
+/** Whether frames without a face fall inside (from, to): a gap in the samples then means the face was lost, not the frames. */
+function framesWithoutFace(timeline: FrameTimeline, from: number, to: number): number {
+  let n = 0;
+  for (const t of timeline.noFaceTimes) if (t > from && t < to) n++;
+  return n;
+}
+
+export function estimateSession(samples: TraceSample[], timeline: FrameTimeline, settings: EstimateSettings): Estimate {
+  const { lastFrameTs } = timeline;
   const base = { method: settings.method, samples: samples.length, waveform: null, hrv: null, respiration: null };
   if (samples.length === 0) {
     return { ...base, heart_rate: null, confidence: 'none', signal_quality: 0, buffer_seconds: 0, guidance: ['warming_up'], message: 'No signal yet: send frames with a face in view.' };
@@ -145,16 +160,28 @@ export function estimateSession(samples: TraceSample[], lastFrameTs: number | nu
   const inWindow = samples.filter((x) => x.t >= windowStart);
   const span = Math.min(settings.windowSeconds, bufferSeconds);
   let longestGap = 0;
-  for (let i = 1; i < inWindow.length; i++) longestGap = Math.max(longestGap, inWindow[i].t - inWindow[i - 1].t);
-  if (bufferSeconds >= settings.minSignalSeconds && (inWindow.length < MIN_SAMPLES_PER_SECOND * span || longestGap > MAX_GAP_MS)) {
+  let gapStart = windowStart;
+  for (let i = 1; i < inWindow.length; i++) {
+    const gap = inWindow[i].t - inWindow[i - 1].t;
+    if (gap > longestGap) {
+      longestGap = gap;
+      gapStart = inWindow[i - 1].t;
+    }
+  }
+  const sparse = inWindow.length < MIN_SAMPLES_PER_SECOND * span;
+  if (bufferSeconds >= settings.minSignalSeconds && (sparse || longestGap > MAX_GAP_MS)) {
+    // Frames that came without a face explain the hole; no frames at all means the stream paused.
+    const faceLost = sparse ? framesWithoutFace(timeline, windowStart, newest + 1) > 0 : framesWithoutFace(timeline, gapStart, gapStart + longestGap) > 0;
     return {
       ...base,
       heart_rate: null,
       confidence: 'none',
       signal_quality: 0,
       buffer_seconds: bufferSeconds,
-      guidance: ['no_face'],
-      message: 'The face was found in too few of the recent frames to measure: face the camera and keep it in view.',
+      guidance: [faceLost ? 'no_face' : 'frame_gap'],
+      message: faceLost
+        ? 'The face was found in too few of the recent frames to measure: face the camera and keep it in view.'
+        : 'Frames arrived with gaps: send them steadily (at least 5 a second) to measure.',
     };
   }
   const result = runEstimator(samples, settings);

@@ -2,12 +2,12 @@
  * The BullMQ worker: takes jobs off the queue, validates each payload against the catalog, runs
  * its handler, and strips image bytes from any job that stays in Redis after it finishes.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { jobs, QUEUE_NAME, type JobName } from '@pulsecam/contracts';
 import type { HandlerContext } from './handlers/context.ts';
-import { permanentFailure } from './handlers/errors.ts';
+import { permanentFailure, StreamBusyError } from './handlers/errors.ts';
 import { handlers } from './handlers/index.ts';
 
 export interface FrameWorkerOptions {
@@ -22,10 +22,14 @@ function isJobName(name: string): name is JobName {
   return Object.hasOwn(jobs, name);
 }
 
+/** How long a job whose session stream is busy waits before it is tried again. */
+const BUSY_RETRY_MS = 20;
+
 async function stripImage(job: Job): Promise<void> {
   if (job.opts.removeOnComplete === true && job.opts.removeOnFail === true) return;
-  if (typeof job.data?.image_b64 === 'string' && job.data.image_b64.length > 0) {
-    await job.updateData({ ...job.data, image_b64: '' });
+  const frames = job.data?.frames as { image_b64: string; timestamp_ms: number }[] | undefined;
+  if (Array.isArray(frames) && frames.some((f) => f.image_b64)) {
+    await job.updateData({ ...job.data, frames: frames.map((f) => ({ ...f, image_b64: '' })) });
   }
 }
 
@@ -44,7 +48,7 @@ export function createFrameWorker(options: FrameWorkerOptions): Worker {
   const { context, log } = options;
   const worker = new Worker(
     QUEUE_NAME,
-    async (job) => {
+    async (job, token) => {
       const jobLog = log.child({ jobId: job.id, job: job.name });
       const end = context.metrics.jobDuration.startTimer({ job: job.name });
       try {
@@ -53,6 +57,12 @@ export function createFrameWorker(options: FrameWorkerOptions): Worker {
         end({ result: 'completed' });
         return result;
       } catch (err) {
+        if (err instanceof StreamBusyError) {
+          // Not a failure and not an attempt: the job waits its turn behind the session's current one.
+          context.metrics.deferred.inc();
+          await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+          throw new DelayedError();
+        }
         const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         if (final) await stripImage(job).catch(() => undefined);
         end({ result: 'failed' });

@@ -5,7 +5,7 @@ import { connectRedis, SessionStore } from '@pulsecam/store';
 import { FaceDetector } from '@pulsecam/vision';
 import { createFrameWorker } from './frame-worker.ts';
 import { WorkerMetrics } from './metrics.ts';
-import { FramePipeline } from './pipeline.ts';
+import { pipelineFromConfig } from './pipeline.ts';
 
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
@@ -50,10 +50,11 @@ async function main(): Promise<void> {
     concurrency: config.WORKER_CONCURRENCY,
     log,
     context: {
-      pipeline: new FramePipeline(detector, { maxPixels: config.MAX_IMAGE_PIXELS, maxSide: config.ANALYSIS_MAX_SIDE }),
+      pipeline: pipelineFromConfig(detector, config),
       store,
       metrics,
       estimate: { method: config.HR_METHOD, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS },
+      estimateIntervalMs: config.ESTIMATE_INTERVAL_MS,
     },
   });
   const tensorTimer = setInterval(() => metrics.tensors.set(detector.tensorMemory().numTensors), 5000);

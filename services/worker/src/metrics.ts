@@ -10,6 +10,17 @@ export class WorkerMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly framePaths = new Counter({
+    name: 'pulsecam_worker_frame_paths_total',
+    help: 'Frames by vision path: tracked (landmarks on the followed face), detected (found by a search), searched (search found nothing), skipped (search backing off).',
+    labelNames: ['path'] as const,
+    registers: [this.registry],
+  });
+  readonly deferred = new Counter({
+    name: 'pulsecam_worker_jobs_deferred_total',
+    help: 'Jobs put back for a moment because another job held their session stream.',
+    registers: [this.registry],
+  });
   readonly jobDuration = new Histogram({
     name: 'pulsecam_worker_job_duration_seconds',
     help: 'Time to process one job, by job name and result.',

@@ -1,10 +1,22 @@
 /**
- * The only place vision meets signal processing: image bytes -> face observation -> trace sample.
- * The benchmark and the workers both run frames through this class.
+ * Image bytes -> face observation -> trace sample, one frame of a session's stream at a time.
+ * The workers and the benchmarks both run frames through this class; the tracking state it
+ * takes and returns is what the workers keep in Redis between batches.
  */
-import { analyzeFrame, type Box, type FaceDetector, type FrameObservation, type Polygon, type RegionName } from '@pulsecam/vision';
+import {
+  DEFAULT_TRACKER,
+  FaceTracker,
+  type Box,
+  type FaceDetector,
+  type FrameObservation,
+  type Polygon,
+  type RegionName,
+  type TrackerOptions,
+  type TrackState,
+} from '@pulsecam/vision';
+import type { WorkerConfig } from '@pulsecam/config';
 import type { TraceSample } from '@pulsecam/store';
-import { decodeImage, type DecodeLimits } from './decode.ts';
+import { decodePixels, readImageHeader, type DecodeLimits } from './decode.ts';
 
 export interface FrameOutcome {
   observation: FrameObservation;
@@ -12,47 +24,64 @@ export interface FrameOutcome {
   /** Size of the image as sent, and the factor that maps analysis pixels back to it. */
   source: { width: number; height: number; scale: number };
   timings: { decodeMs: number; visionMs: number };
+  /** Tracking state to pass with the session's next frame. */
+  state: TrackState;
 }
 
 export class FramePipeline {
-  constructor(
-    private readonly detector: FaceDetector,
-    private readonly limits: DecodeLimits,
-  ) {}
+  private readonly tracker: FaceTracker;
 
-  async process(bytes: Buffer, timestampMs: number, previousBox: Box | null): Promise<FrameOutcome> {
+  constructor(
+    detector: FaceDetector,
+    private readonly limits: DecodeLimits,
+    trackerOptions: TrackerOptions = DEFAULT_TRACKER,
+  ) {
+    this.tracker = new FaceTracker(detector, trackerOptions);
+  }
+
+  async process(bytes: Buffer, timestampMs: number, state: TrackState | null): Promise<FrameOutcome> {
     const t0 = performance.now();
-    const image = await decodeImage(bytes, this.limits);
+    const header = await readImageHeader(bytes, this.limits);
+    const format = `${header.width}x${header.height}`;
+    // While the face search backs off, a frame's pixels are not needed: its header is enough.
+    const image = this.tracker.wantsPixels(state?.format === format ? state : null) ? await decodePixels(bytes, header, this.limits) : null;
     const t1 = performance.now();
-    const scale = image.sourceWidth / image.width;
-    const previous = previousBox
-      ? { x: previousBox.x / scale, y: previousBox.y / scale, width: previousBox.width / scale, height: previousBox.height / scale }
-      : null;
-    const observation = await analyzeFrame(this.detector, image, previous);
+    const step = await this.tracker.step(image, timestampMs, state, format);
     const t2 = performance.now();
-    const face = observation.face;
-    const usable = face !== null && face.skin.pixels > 0;
-    const sample: TraceSample | null = usable
-      ? {
-          t: timestampMs,
-          skin: [face.skin.r, face.skin.g, face.skin.b],
-          regions: [
-            [face.regions.forehead.r, face.regions.forehead.g, face.regions.forehead.b],
-            [face.regions.left_cheek.r, face.regions.left_cheek.g, face.regions.left_cheek.b],
-            [face.regions.right_cheek.r, face.regions.right_cheek.g, face.regions.right_cheek.b],
-          ],
-          pixels: [face.regions.forehead.pixels, face.regions.left_cheek.pixels, face.regions.right_cheek.pixels],
-          background: [face.background.r, face.background.g, face.background.b],
-          pose: [face.pose.cx * scale, face.pose.cy * scale, face.pose.eyeDistance * scale, face.pose.roll],
-        }
-      : null;
+    const scale = image ? header.width / image.width : 1;
+    const face = step.observation.face;
+    const sample: TraceSample | null =
+      face && face.skin.pixels > 0
+        ? {
+            t: timestampMs,
+            skin: [face.skin.r, face.skin.g, face.skin.b],
+            regions: [
+              [face.regions.forehead.r, face.regions.forehead.g, face.regions.forehead.b],
+              [face.regions.left_cheek.r, face.regions.left_cheek.g, face.regions.left_cheek.b],
+              [face.regions.right_cheek.r, face.regions.right_cheek.g, face.regions.right_cheek.b],
+            ],
+            pixels: [face.regions.forehead.pixels, face.regions.left_cheek.pixels, face.regions.right_cheek.pixels],
+            background: [face.background.r, face.background.g, face.background.b],
+            pose: [face.pose.cx * scale, face.pose.cy * scale, face.pose.eyeDistance * scale, face.pose.roll],
+          }
+        : null;
     return {
-      observation,
+      observation: step.observation,
       sample,
-      source: { width: image.sourceWidth, height: image.sourceHeight, scale },
+      source: { width: header.width, height: header.height, scale },
       timings: { decodeMs: t1 - t0, visionMs: t2 - t1 },
+      state: step.state,
     };
   }
+}
+
+/** The pipeline with the worker's settings (the workers, the CLI and the benchmarks share them). */
+export function pipelineFromConfig(detector: FaceDetector, config: WorkerConfig): FramePipeline {
+  return new FramePipeline(
+    detector,
+    { maxPixels: config.MAX_IMAGE_PIXELS, maxSide: config.ANALYSIS_MAX_SIDE, minSide: config.MIN_IMAGE_SIDE, maxAspect: config.MAX_IMAGE_ASPECT },
+    { ...DEFAULT_TRACKER, checkEveryFrames: config.TRACK_CHECK_EVERY_FRAMES, maxSearchWait: config.FACE_SEARCH_MAX_WAIT },
+  );
 }
 
 /** A box from analysis pixels back to the submitted image's pixels. */

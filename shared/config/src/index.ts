@@ -60,6 +60,16 @@ export const WorkerEnv = CommonEnv.extend({
   MAX_IMAGE_PIXELS: z.coerce.number().int().min(10_000).max(268_402_689).default(16_000_000),
   /** Frames are downscaled so their longer side is at most this before analysis. */
   ANALYSIS_MAX_SIDE: z.coerce.number().int().min(128).max(4096).default(640),
+  /** Images whose shorter side is below this are refused from their header (no face fits). */
+  MIN_IMAGE_SIDE: z.coerce.number().int().min(16).max(4096).default(32),
+  /** Images more than this many times longer than wide (or the reverse) are refused from their header. */
+  MAX_IMAGE_ASPECT: z.coerce.number().min(1).max(100).default(4),
+  /** Followed frames between detector passes that confirm the face is still there. */
+  TRACK_CHECK_EVERY_FRAMES: z.coerce.number().int().min(1).max(1000).default(30),
+  /** Frames sent one at a time (/analyze-image) reuse the session's estimate while it is younger than this. */
+  ESTIMATE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  /** Most frames skipped between full-frame face searches while no face is found (back-off cap). */
+  FACE_SEARCH_MAX_WAIT: z.coerce.number().int().min(0).max(100).default(8),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   METRICS_HOST: z.string().default('0.0.0.0'),
 });

@@ -184,6 +184,10 @@ export const JobAccepted = z
   .object({ job_id: z.string(), status: z.literal('queued'), status_url: z.string() })
   .meta({ id: 'JobAccepted' });
 
+export const BatchAccepted = JobAccepted.extend({
+  session_status_url: z.string().meta({ description: 'Where the session estimate is read once the batch has run.' }),
+}).meta({ id: 'BatchAccepted', description: 'The whole batch is one job: its frames are analysed in capture order by one worker.' });
+
 export const JobStatus = z
   .object({
     job_id: z.string(),

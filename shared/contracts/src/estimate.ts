@@ -6,11 +6,11 @@ export const Confidence = z
   .meta({ id: 'Confidence', description: '"none" whenever heart_rate is null.' });
 
 export const GuidanceCode = z
-  .enum(['no_face', 'face_too_small', 'too_dark', 'too_bright', 'hold_still', 'multiple_faces', 'warming_up', 'weak_signal'])
+  .enum(['no_face', 'frame_gap', 'face_too_small', 'too_dark', 'too_bright', 'hold_still', 'multiple_faces', 'warming_up', 'weak_signal'])
   .meta({
     id: 'GuidanceCode',
     description:
-      'Machine-readable advice for the person in front of the camera: no_face, face_too_small (move closer), too_dark, too_bright, hold_still (too much movement), multiple_faces (the largest/continuing face is measured), warming_up (not enough seconds yet), weak_signal (a pulse cannot be found reliably).',
+      'Machine-readable advice for the person in front of the camera: no_face (frames arrive but no face is found in them), frame_gap (frames stopped arriving for a while: send them steadily), face_too_small (move closer), too_dark, too_bright, hold_still (too much movement), multiple_faces (the largest/continuing face is measured), warming_up (not enough seconds yet), weak_signal (a pulse cannot be found reliably).',
   });
 
 export const FaceBox = z

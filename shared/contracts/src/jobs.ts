@@ -7,33 +7,54 @@ import { Estimate, FaceBox, GuidanceCode, SkinRegions } from './estimate.ts';
 
 export const QUEUE_NAME = 'frames';
 
-export const FrameAnalyzePayload = z.object({
-  session_id: z.string().uuid(),
+export const FrameInput = z.object({
   /** Base64 image bytes, prefix already removed. */
   image_b64: z.string().min(1),
   /** Capture time in milliseconds (client clock, or gateway receive time). */
   timestamp_ms: z.number().finite().nonnegative(),
-  /** Estimate the heart rate after storing the sample (false inside a batch: it estimates once). */
-  estimate: z.boolean(),
+});
+
+/**
+ * A session's frames, analysed in capture order by one worker that carries the session's face
+ * tracking state from frame to frame (and from job to job, through Redis).
+ */
+export const FramesAnalyzePayload = z.object({
+  session_id: z.string().uuid(),
+  frames: z.array(FrameInput).min(1),
+  /**
+   * After storing the samples: "always" estimates; "throttled" reuses the session's estimate when
+   * it is younger than the worker's ESTIMATE_INTERVAL_MS (single frames arriving many a second).
+   */
+  estimate: z.enum(['always', 'throttled']),
+  /** Which answer the client asked for: one frame (/analyze-image) or a batch (/analyze-batch). */
+  reply: z.enum(['image', 'batch']),
 });
 
 export const FrameResult = z.object({
-  session_id: z.string().uuid(),
   timestamp_ms: z.number(),
   face_detected: z.boolean(),
   faces_in_view: z.number().int(),
   face_box: FaceBox.nullable(),
   regions: SkinRegions.nullable(),
   guidance: z.array(GuidanceCode),
-  image: z.object({ width: z.number().int(), height: z.number().int() }),
+  image: z.object({ width: z.number().int(), height: z.number().int() }).nullable(),
   processing_ms: z.number(),
-  estimate: Estimate.nullable(),
+  /** Set when the frame could not be analysed (the rest of the batch still is). */
+  error: z.object({ code: z.enum(['invalid_image', 'image_too_large']), detail: z.string() }).optional(),
+});
+
+export const FramesResult = z.object({
+  session_id: z.string().uuid(),
+  /** One result per frame, in the order the frames were sent. */
+  frames: z.array(FrameResult),
+  estimate: Estimate,
+  processing_ms: z.number(),
 });
 
 export const SessionEstimatePayload = z.object({ session_id: z.string().uuid() });
 
 export const jobs = {
-  'frame.analyze': { payload: FrameAnalyzePayload, result: FrameResult },
+  'frames.analyze': { payload: FramesAnalyzePayload, result: FramesResult },
   'session.estimate': { payload: SessionEstimatePayload, result: Estimate },
 } as const;
 

@@ -5,6 +5,8 @@ export function sessionKeys(prefix: string, sessionId: string) {
     meta: `${prefix}:session:${sessionId}`,
     /** Sorted set of samples scored by capture time (ms). */
     trace: `${prefix}:session:${sessionId}:trace`,
+    /** String: the token of the worker analysing this session's frames (one at a time, in order). */
+    lock: `${prefix}:session:${sessionId}:lock`,
   };
 }
 

@@ -4,14 +4,21 @@ import { describe, test } from 'node:test';
 import { jobs, requestSchemas } from '../src/index.ts';
 
 describe('job payloads', () => {
-  const good = { session_id: randomUUID(), image_b64: 'abcd', timestamp_ms: 1234.5, estimate: true };
-  test('a well-formed frame job passes', () => {
-    assert.equal(jobs['frame.analyze'].payload.safeParse(good).success, true);
+  const frame = { image_b64: 'abcd', timestamp_ms: 1234.5 };
+  const good = { session_id: randomUUID(), frames: [frame], estimate: 'always', reply: 'batch' };
+  test('a well-formed frames job passes', () => {
+    assert.equal(jobs['frames.analyze'].payload.safeParse(good).success, true);
   });
-  test('bad session id, empty image, negative time are refused', () => {
-    for (const bad of [{ ...good, session_id: 'x' }, { ...good, image_b64: '' }, { ...good, timestamp_ms: -1 }, { ...good, estimate: undefined }]) {
-      assert.equal(jobs['frame.analyze'].payload.safeParse(bad).success, false, JSON.stringify(bad));
-    }
+  test('bad session id, no frames, empty image, negative time, unknown estimate mode are refused', () => {
+    const bads = [
+      { ...good, session_id: 'x' },
+      { ...good, frames: [] },
+      { ...good, frames: [{ ...frame, image_b64: '' }] },
+      { ...good, frames: [{ ...frame, timestamp_ms: -1 }] },
+      { ...good, estimate: true },
+      { ...good, reply: undefined },
+    ];
+    for (const bad of bads) assert.equal(jobs['frames.analyze'].payload.safeParse(bad).success, false, JSON.stringify(bad));
   });
 });
 

@@ -34,7 +34,19 @@ export function encodeSample(sample: TraceSample, nonce: string): string {
   });
 }
 
-export function decodeSample(member: string): TraceSample {
-  const raw = JSON.parse(member) as { t: number; s: Rgb; r?: [Rgb, Rgb, Rgb]; n?: [number, number, number]; b?: Rgb; p?: [number, number, number, number] };
+/** A frame analysed without a face: kept in the trace so a stretch without a face can be told from a stretch without frames. */
+export function encodeNoFace(t: number): string {
+  return JSON.stringify({ t, x: 1 });
+}
+
+export interface Timeline {
+  samples: TraceSample[];
+  /** Capture times (ms) of frames without a face. */
+  noFaceTimes: number[];
+}
+
+export function decodeEntry(member: string): TraceSample | { t: number } {
+  const raw = JSON.parse(member) as { t: number; s?: Rgb; r?: [Rgb, Rgb, Rgb]; n?: [number, number, number]; b?: Rgb; p?: [number, number, number, number] };
+  if (!raw.s) return { t: raw.t };
   return { t: raw.t, skin: raw.s, regions: raw.r, pixels: raw.n, background: raw.b, pose: raw.p };
 }

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { sessionIndexKey, sessionKeys } from '@pulsecam/contracts';
-import { decodeSample, encodeSample, type TraceSample } from './sample.ts';
+import { decodeEntry, encodeNoFace, encodeSample, type Timeline, type TraceSample } from './sample.ts';
 
 export interface SessionLimits {
   ttlSeconds: number;
@@ -28,6 +28,10 @@ export interface SessionMeta {
   lastFrameTs: number | null;
   lastBox: { x: number; y: number; width: number; height: number } | null;
   lastEstimate: unknown;
+  /** When (ms, server clock) the last estimate was computed. */
+  estimatedAt: number | null;
+  /** The face tracking state of the session's frame stream (opaque JSON, owned by the worker). */
+  track: unknown;
 }
 
 const CREATE_SCRIPT = `
@@ -43,7 +47,9 @@ return 1
 `;
 
 // KEYS: index, meta, trace.
-// ARGV: now, ttl ms, id, frames, newest frame ts, buffer ms, max samples, box json, then (score, member) pairs.
+// ARGV: now, ttl ms, id, frames, newest frame ts, buffer ms, max samples, box json, track json,
+// samples with a face, then (score, member) pairs (samples and no-face markers). Empty box/track
+// strings leave the stored ones as they are.
 const APPEND_SCRIPT = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 local now = tonumber(ARGV[1])
@@ -52,11 +58,12 @@ local ts = tonumber(ARGV[5])
 redis.call('HINCRBY', KEYS[2], 'frames', tonumber(ARGV[4]))
 local last = tonumber(redis.call('HGET', KEYS[2], 'last_frame_ts') or '-1')
 if ts > last then redis.call('HSET', KEYS[2], 'last_frame_ts', ts) end
-local pairs = (#ARGV - 8) / 2
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'track', ARGV[9]) end
+local pairs = (#ARGV - 10) / 2
 if pairs > 0 then
-  redis.call('HINCRBY', KEYS[2], 'faces', pairs)
+  redis.call('HINCRBY', KEYS[2], 'faces', tonumber(ARGV[10]))
   for i = 0, pairs - 1 do
-    redis.call('ZADD', KEYS[3], ARGV[9 + 2 * i], ARGV[10 + 2 * i])
+    redis.call('ZADD', KEYS[3], ARGV[11 + 2 * i], ARGV[12 + 2 * i])
   end
   local newest = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
   local cutoff = tonumber(newest[2]) - tonumber(ARGV[6])
@@ -133,20 +140,53 @@ export class SessionStore {
    * to the buffer limits. False when the session does not exist.
    */
   async recordFrame(id: string, frameTs: number, sample: TraceSample | null, box: SessionMeta['lastBox']): Promise<boolean> {
-    return this.append(id, 1, frameTs, sample ? [sample] : [], box);
+    return this.append(id, 1, frameTs, sample ? [sample] : [], sample ? [] : [frameTs], box, null);
+  }
+
+  /**
+   * Records a batch of analysed frames in one step: counts them, stores the samples of those with
+   * a face, keeps the newest face box and the stream's tracking state. False when the session
+   * does not exist.
+   */
+  async recordFrames(
+    id: string,
+    batch: { frames: number; newestTs: number; samples: TraceSample[]; noFaceTimes: number[]; box: SessionMeta['lastBox']; track: unknown },
+  ): Promise<boolean> {
+    return this.append(id, batch.frames, batch.newestTs, batch.samples, batch.noFaceTimes, batch.box, batch.track);
+  }
+
+  /**
+   * Takes the session's stream lock (one worker analyses a session's frames at a time, so its
+   * tracking state advances in order). The lock expires by itself if its holder dies.
+   */
+  async lockStream(id: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(sessionKeys(this.prefix, id).lock, token, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async unlockStream(id: string, token: string): Promise<void> {
+    await this.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, sessionKeys(this.prefix, id).lock, token);
   }
 
   /** Stores client-measured samples (one per frame) in one step. False when the session does not exist. */
   async recordSamples(id: string, samples: TraceSample[]): Promise<boolean> {
     if (samples.length === 0) return this.touch(id);
     const newest = samples.reduce((m, s) => Math.max(m, s.t), -Infinity);
-    return this.append(id, samples.length, newest, samples, null);
+    return this.append(id, samples.length, newest, samples, [], null, null);
   }
 
-  private async append(id: string, frames: number, newestTs: number, samples: TraceSample[], box: SessionMeta['lastBox']): Promise<boolean> {
+  private async append(
+    id: string,
+    frames: number,
+    newestTs: number,
+    samples: TraceSample[],
+    noFaceTimes: number[],
+    box: SessionMeta['lastBox'],
+    track: unknown,
+  ): Promise<boolean> {
     const k = sessionKeys(this.prefix, id);
     const pairs: (string | number)[] = [];
     for (const s of samples) pairs.push(s.t, encodeSample(s, randomUUID().slice(0, 8)));
+    for (const t of noFaceTimes) pairs.push(t, encodeNoFace(t));
     const ok = await this.redis.eval(
       APPEND_SCRIPT,
       3,
@@ -161,14 +201,28 @@ export class SessionStore {
       this.limits.bufferSeconds * 1000,
       this.limits.bufferMaxSamples,
       box ? JSON.stringify(box) : '',
+      track ? JSON.stringify(track) : '',
+      samples.length,
       ...pairs,
     );
     return ok === 1;
   }
 
+  /** The session's samples (frames with a face) in time order. */
   async trace(id: string): Promise<TraceSample[]> {
+    return (await this.timeline(id)).samples;
+  }
+
+  /** Samples in time order, and the capture times of the frames that had no face. */
+  async timeline(id: string): Promise<Timeline> {
     const members = await this.redis.zrange(sessionKeys(this.prefix, id).trace, '0', '-1');
-    return members.map(decodeSample);
+    const timeline: Timeline = { samples: [], noFaceTimes: [] };
+    for (const m of members) {
+      const entry = decodeEntry(m);
+      if ('skin' in entry) timeline.samples.push(entry);
+      else timeline.noFaceTimes.push(entry.t);
+    }
+    return timeline;
   }
 
   async meta(id: string): Promise<SessionMeta | null> {
@@ -183,10 +237,11 @@ export class SessionStore {
     const { meta } = sessionKeys(this.prefix, id);
     // HSET only if the session still exists, so a late job cannot resurrect a deleted session.
     await this.redis.eval(
-      "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'estimate', ARGV[1]) end return 1",
+      "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'estimate', ARGV[1], 'estimate_at', ARGV[2]) end return 1",
       1,
       meta,
       JSON.stringify(estimate),
+      this.clock(),
     );
   }
 
@@ -230,5 +285,7 @@ function parseMeta(id: string, h: Record<string, string>, expiresAt: number): Se
     lastFrameTs: h.last_frame_ts !== undefined ? Number(h.last_frame_ts) : null,
     lastBox: h.last_box ? (JSON.parse(h.last_box) as SessionMeta['lastBox']) : null,
     lastEstimate: h.estimate ? (JSON.parse(h.estimate) as unknown) : null,
+    estimatedAt: h.estimate_at !== undefined ? Number(h.estimate_at) : null,
+    track: h.track ? (JSON.parse(h.track) as unknown) : null,
   };
 }

@@ -1,5 +1,6 @@
 import { faceApiModule, packagedModelDir, selectBackend, type TensorBackend } from './face-api.ts';
-import type { DetectedFace, RgbImage } from './types.ts';
+import { cropImage } from './image.ts';
+import type { Box, DetectedFace, Point, RgbImage } from './types.ts';
 
 export interface FaceDetectorOptions {
   backend: TensorBackend;
@@ -33,6 +34,11 @@ export class FaceDetector {
     return detector;
   }
 
+  /** The detector's default input size (pixels of the longer side it looks at). */
+  get inputSize(): number {
+    return this.options.inputSize;
+  }
+
   get backend(): TensorBackend {
     return this.options.backend;
   }
@@ -41,6 +47,27 @@ export class FaceDetector {
   tensorMemory(): { numTensors: number; numBytes: number } {
     const mem = (faceApiModule().tf as unknown as { memory(): { numTensors: number; numBytes: number } }).memory();
     return { numTensors: mem.numTensors, numBytes: mem.numBytes };
+  }
+
+  /**
+   * The 68 landmarks of the face inside `roi` (clipped to the image), without running the
+   * detector: the tracking path. Points are in image pixels. Null when the region is too small.
+   */
+  async landmarks(image: RgbImage, roi: Box): Promise<Point[] | null> {
+    const x0 = Math.max(0, Math.round(roi.x));
+    const y0 = Math.max(0, Math.round(roi.y));
+    const x1 = Math.min(image.width, Math.round(roi.x + roi.width));
+    const y1 = Math.min(image.height, Math.round(roi.y + roi.height));
+    if (x1 - x0 < 16 || y1 - y0 < 16) return null;
+    const crop = cropImage(image, x0, y0, x1 - x0, y1 - y0);
+    const api = faceApiModule();
+    const input = api.tf.tensor3d(crop.data, [crop.height, crop.width, 3], 'int32');
+    try {
+      const result = (await api.nets.faceLandmark68Net.detectLandmarks(input as never)) as { positions: Point[] };
+      return result.positions.map((p) => ({ x: p.x + x0, y: p.y + y0 }));
+    } finally {
+      input.dispose();
+    }
   }
 
   /** All faces in the image, largest first. `inputSize` overrides the detector's default for this call. */

@@ -4,3 +4,7 @@ export * from './frame-analysis.ts';
 export * from './regions.ts';
 export * from './skin-stats.ts';
 export * from './types.ts';
+export * from './image.ts';
+export * from './face-tracker.ts';
+export * from './one-euro.ts';
+export * from './shape-filter.ts';

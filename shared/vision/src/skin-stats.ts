@@ -16,6 +16,13 @@ export interface RegionColor {
   covered: number;
 }
 
+/** The centre of a region's skin selection: median brightness (r+g+b) and rg-chromaticity. */
+export interface SkinReference {
+  sum: number;
+  cr: number;
+  cg: number;
+}
+
 /** Indices (pixel offsets) of pixels whose centres lie inside the polygon (even-odd rule). */
 export function rasterizePolygon(polygon: Polygon, width: number, height: number): Int32Array {
   const ys = polygon.map((q) => q.y);
@@ -55,14 +62,20 @@ export interface SkinSelection {
 
 export const DEFAULT_SKIN_SELECTION: SkinSelection = { chromaTolerance: 0.035, brightnessBand: [0.6, 1.35] };
 
+/**
+ * Mean colour of the skin pixels in the polygon, and the frame's own selection centre. With a
+ * `reference` (a session's running centre), pixels are selected around it instead of around this
+ * frame's medians, so the selection does not wobble from frame to frame.
+ */
 export function regionColor(
   image: RgbImage,
   polygon: Polygon,
   selection: SkinSelection = DEFAULT_SKIN_SELECTION,
-): RegionColor {
+  reference?: SkinReference | null,
+): RegionColor & { median: SkinReference | null } {
   const idx = rasterizePolygon(polygon, image.width, image.height);
   const n = idx.length;
-  if (n === 0) return { r: 0, g: 0, b: 0, pixels: 0, covered: 0 };
+  if (n === 0) return { r: 0, g: 0, b: 0, pixels: 0, covered: 0, median: null };
   const d = image.data;
   const sum = new Float64Array(n);
   const cr = new Float64Array(n);
@@ -74,9 +87,11 @@ export function regionColor(
     cr[i] = s > 0 ? d[o] / s : 1 / 3;
     cg[i] = s > 0 ? d[o + 1] / s : 1 / 3;
   }
-  const mSum = medianOf(sum, n);
-  const mR = medianOf(cr, n);
-  const mG = medianOf(cg, n);
+  const median = { sum: medianOf(sum, n), cr: medianOf(cr, n), cg: medianOf(cg, n) };
+  const centre = reference ?? median;
+  const mSum = centre.sum;
+  const mR = centre.cr;
+  const mG = centre.cg;
   const [lo, hi] = selection.brightnessBand;
   let r = 0;
   let g = 0;
@@ -91,8 +106,8 @@ export function regionColor(
     b += d[o + 2];
     kept++;
   }
-  if (kept === 0) return { r: 0, g: 0, b: 0, pixels: 0, covered: n };
-  return { r: r / kept, g: g / kept, b: b / kept, pixels: kept, covered: n };
+  if (kept === 0) return { r: 0, g: 0, b: 0, pixels: 0, covered: n, median };
+  return { r: r / kept, g: g / kept, b: b / kept, pixels: kept, covered: n, median };
 }
 
 /**

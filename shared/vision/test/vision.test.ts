@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { analyzeFrame, FaceDetector, rasterizePolygon, regionColor, skinRegions, type RgbImage } from '../src/index.ts';
+import { FaceDetector, FaceTracker, rasterizePolygon, regionColor, skinRegions, type RgbImage } from '../src/index.ts';
 
 const fixture = path.resolve(import.meta.dirname, '../../../fixtures/astronaut.png');
 
@@ -54,17 +54,18 @@ describe('face detection and skin regions (face-api on the wasm backend)', () =>
 
   test('a frame without a face gives no_face guidance and no observation', async () => {
     const grey = { data: new Uint8Array(320 * 240 * 3).fill(120), width: 320, height: 240 };
-    const obs = await analyzeFrame(detector, grey, null);
+    const { observation: obs } = await new FaceTracker(detector).step(grey, 0, null, 'grey');
     assert.equal(obs.face, null);
     assert.deepEqual(obs.guidance, ['no_face']);
   });
 
   test('a dark frame is flagged too_dark', async () => {
     const dark = { ...portrait, data: portrait.data.map((v) => v * 0.18) };
-    const obs = await analyzeFrame(detector, dark, null);
+    const tracker = new FaceTracker(detector);
+    const { observation: obs } = await tracker.step(dark, 0, null, 'dark');
     assert.ok(obs.face, 'the face is still found at 18 % brightness');
     assert.deepEqual(obs.guidance, ['too_dark']);
-    const normal = await analyzeFrame(detector, portrait, null);
+    const { observation: normal } = await tracker.step(portrait, 0, null, 'normal');
     assert.deepEqual(normal.guidance, []);
   });
 

@@ -3,9 +3,9 @@
  * (image files). Images are checked here, analysed by the workers, and answered synchronously,
  * or with a job id when ?async=true.
  */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
-import { requestSchemas, type Estimate, type ResultOf } from '@pulsecam/contracts';
+import { requestSchemas, type PayloadOf, type ResultOf } from '@pulsecam/contracts';
 import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { checkBase64Image } from '../image-input.ts';
@@ -13,27 +13,60 @@ import { apiErrorFromJob } from '../job-errors.ts';
 import { parseOrThrow } from '../validate.ts';
 import { AsyncQuery } from './params.ts';
 
-type FrameResult = ResultOf<'frame.analyze'>;
+type FramesResult = ResultOf<'frames.analyze'>;
+type FrameResult = FramesResult['frames'][number];
 
-export function toAnalyzeResponse(r: FrameResult) {
+/** The /analyze-image answer: the one frame's result with the session estimate. */
+export function toAnalyzeResponse(r: FramesResult) {
+  const frame = r.frames[0];
   const e = r.estimate;
-  const message = !r.face_detected ? 'No face detected in the image' : (e?.message ?? 'Frame stored');
+  const face = frame.face_detected;
   return {
     session_id: r.session_id,
-    face_detected: r.face_detected,
-    heart_rate: r.face_detected ? (e?.heart_rate ?? null) : null,
-    confidence: r.face_detected ? (e?.confidence ?? 'none') : 'none',
-    signal_quality: e?.signal_quality ?? 0,
-    buffer_seconds: e?.buffer_seconds ?? 0,
-    face_box: r.face_box,
-    regions: r.regions,
-    guidance: [...new Set([...r.guidance, ...(r.face_detected ? (e?.guidance ?? []) : [])])],
-    message,
-    timestamp: r.timestamp_ms,
-    processing_ms: r.processing_ms,
-    waveform: r.face_detected ? (e?.waveform ?? null) : null,
-    hrv: r.face_detected ? (e?.hrv ?? null) : null,
-    respiration: r.face_detected ? (e?.respiration ?? null) : null,
+    face_detected: face,
+    heart_rate: face ? e.heart_rate : null,
+    confidence: face ? e.confidence : 'none',
+    signal_quality: e.signal_quality,
+    buffer_seconds: e.buffer_seconds,
+    face_box: frame.face_box,
+    regions: frame.regions,
+    guidance: [...new Set([...frame.guidance, ...(face ? e.guidance : [])])],
+    message: face ? e.message : 'No face detected in the image',
+    timestamp: frame.timestamp_ms,
+    processing_ms: frame.processing_ms,
+    waveform: face ? e.waveform : null,
+    hrv: face ? e.hrv : null,
+    respiration: face ? e.respiration : null,
+  };
+}
+
+/** The /analyze-batch answer: per-image results in the order sent, and the session estimate. */
+export function toBatchResponse(r: FramesResult) {
+  const e = r.estimate;
+  const results = r.frames.map((f: FrameResult, index) => ({
+    index,
+    face_detected: f.face_detected,
+    face_box: f.face_box,
+    regions: f.regions,
+    guidance: f.guidance,
+    timestamp: f.timestamp_ms,
+    ...(f.error ? { error: f.error.detail } : {}),
+  }));
+  const faces = results.filter((x) => x.face_detected).length;
+  return {
+    session_id: r.session_id,
+    processed: r.frames.filter((f) => !f.error).length,
+    faces_detected: faces,
+    results,
+    heart_rate: e.heart_rate,
+    confidence: e.confidence,
+    signal_quality: e.signal_quality,
+    buffer_seconds: e.buffer_seconds,
+    guidance: e.guidance,
+    message: faces === 0 ? 'No face detected in any image of the batch' : e.message,
+    waveform: e.waveform,
+    hrv: e.hrv,
+    respiration: e.respiration,
   };
 }
 
@@ -98,30 +131,47 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     }
   }
 
+  /** Runs (or, with ?async=true, queues) one frames job and answers with `reply`'s shape. */
+  async function submit(res: Response, payload: PayloadOf<'frames.analyze'>, asyncMode: boolean): Promise<void> {
+    const endpoint = payload.reply === 'image' ? 'analyze-image' : 'analyze-batch';
+    metrics.framesSubmitted.inc({ endpoint }, payload.frames.length);
+    if (asyncMode) {
+      const jobId = await jobs.enqueue('frames.analyze', payload).catch((err) => {
+        throw apiErrorFromJob(err);
+      });
+      const accepted = { job_id: jobId, status: 'queued' as const, status_url: `/jobs/${jobId}` };
+      res.status(202).location(accepted.status_url).json(payload.reply === 'image' ? accepted : { ...accepted, session_status_url: `/session/${payload.session_id}/status` });
+      return;
+    }
+    let result: FramesResult;
+    try {
+      result = await timed('frames.analyze', () => jobs.run('frames.analyze', payload, config.JOB_TIMEOUT_MS));
+    } catch (err) {
+      metrics.framesProcessed.inc({ outcome: 'error' }, payload.frames.length);
+      throw apiErrorFromJob(err);
+    }
+    for (const f of result.frames) metrics.framesProcessed.inc({ outcome: f.error ? 'error' : f.face_detected ? 'face' : 'no_face' });
+    if (payload.reply === 'batch') {
+      res.json(toBatchResponse(result));
+      return;
+    }
+    const failed = result.frames[0].error;
+    if (failed) throw new ApiError(failed.code, failed.detail, [{ field: 'image_data', message: failed.detail }]);
+    res.json(toAnalyzeResponse(result));
+  }
+
   router.post('/analyze-image', upload, async (req, res) => {
     const receivedAt = Date.now();
     const asyncMode = isAsync(req);
     const body = parseOrThrow(AnalyzeImageRequest, multipart(req) ? multipartImageBody(req) : req.body);
     const image = checkBase64Image(body.image_data, 'image_data', config.MAX_IMAGE_BYTES);
     await requireSession(body.session_id);
-    const payload = { session_id: body.session_id, image_b64: image, timestamp_ms: body.timestamp ?? receivedAt, estimate: true };
-    metrics.framesSubmitted.inc({ endpoint: 'analyze-image' });
-    if (asyncMode) {
-      const jobId = await jobs.enqueue('frame.analyze', payload).catch((err) => {
-        throw apiErrorFromJob(err);
-      });
-      res.status(202).location(`/jobs/${jobId}`).json({ job_id: jobId, status: 'queued', status_url: `/jobs/${jobId}` });
-      return;
-    }
-    let result: FrameResult;
-    try {
-      result = await timed('frame.analyze', () => jobs.run('frame.analyze', payload, config.JOB_TIMEOUT_MS));
-    } catch (err) {
-      metrics.framesProcessed.inc({ outcome: 'error' });
-      throw apiErrorFromJob(err);
-    }
-    metrics.framesProcessed.inc({ outcome: result.face_detected ? 'face' : 'no_face' });
-    res.json(toAnalyzeResponse(result));
+    await submit(res, {
+      session_id: body.session_id,
+      frames: [{ image_b64: image, timestamp_ms: body.timestamp ?? receivedAt }],
+      estimate: 'throttled',
+      reply: 'image',
+    }, asyncMode);
   });
 
   router.post('/analyze-batch', upload, async (req, res) => {
@@ -130,62 +180,12 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     const body = parseOrThrow(AnalyzeBatchRequest, multipart(req) ? multipartBatchBody(req) : req.body);
     const images = body.images.map((img, i) => checkBase64Image(img.image_data, `images.${i}.image_data`, config.MAX_IMAGE_BYTES));
     await requireSession(body.session_id);
-    const payloads = body.images.map((img, i) => ({
+    await submit(res, {
       session_id: body.session_id,
-      image_b64: images[i],
-      timestamp_ms: img.timestamp ?? receivedAt,
-      estimate: asyncMode,
-    }));
-    metrics.framesSubmitted.inc({ endpoint: 'analyze-batch' }, payloads.length);
-    if (asyncMode) {
-      const ids = await Promise.all(payloads.map((p) => jobs.enqueue('frame.analyze', p))).catch((err) => {
-        throw apiErrorFromJob(err);
-      });
-      res.status(202).json({ job_ids: ids, status: 'queued', status_urls: ids.map((id) => `/jobs/${id}`), session_status_url: `/session/${body.session_id}/status` });
-      return;
-    }
-    const settled = await Promise.allSettled(
-      payloads.map((p) => timed('frame.analyze', () => jobs.run('frame.analyze', p, config.JOB_TIMEOUT_MS))),
-    );
-    const results = settled.map((s, index) => {
-      if (s.status === 'fulfilled') {
-        metrics.framesProcessed.inc({ outcome: s.value.face_detected ? 'face' : 'no_face' });
-        return {
-          index,
-          face_detected: s.value.face_detected,
-          face_box: s.value.face_box,
-          regions: s.value.regions,
-          guidance: s.value.guidance,
-          timestamp: s.value.timestamp_ms,
-        };
-      }
-      metrics.framesProcessed.inc({ outcome: 'error' });
-      const apiError = apiErrorFromJob(s.reason, `images.${index}.image_data`);
-      if (apiError.code === 'session_not_found' || apiError.code === 'unavailable') throw apiError;
-      return { index, face_detected: false, face_box: null, regions: null, guidance: [], timestamp: payloads[index].timestamp_ms, error: apiError.detail };
-    });
-    let estimate: Estimate;
-    try {
-      estimate = await timed('session.estimate', () => jobs.run('session.estimate', { session_id: body.session_id }, config.JOB_TIMEOUT_MS));
-    } catch (err) {
-      throw apiErrorFromJob(err);
-    }
-    const faces = results.filter((r) => r.face_detected).length;
-    res.json({
-      session_id: body.session_id,
-      processed: results.filter((r) => !('error' in r)).length,
-      faces_detected: faces,
-      results,
-      heart_rate: estimate.heart_rate,
-      confidence: estimate.confidence,
-      signal_quality: estimate.signal_quality,
-      buffer_seconds: estimate.buffer_seconds,
-      guidance: estimate.guidance,
-      message: faces === 0 ? 'No face detected in any image of the batch' : estimate.message,
-      waveform: estimate.waveform,
-      hrv: estimate.hrv,
-      respiration: estimate.respiration,
-    });
+      frames: body.images.map((img, i) => ({ image_b64: images[i], timestamp_ms: img.timestamp ?? receivedAt })),
+      estimate: 'always',
+      reply: 'batch',
+    }, asyncMode);
   });
 
   return router;

@@ -1,10 +1,15 @@
 import { Router } from 'express';
-import { jobs as catalog, type JobName } from '@pulsecam/contracts';
+import { jobs as catalog, type JobName, type ResultOf } from '@pulsecam/contracts';
 import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { parseJobFailure } from '../job-errors.ts';
 import { parseOrThrow } from '../validate.ts';
-import { toAnalyzeResponse } from './analyze.route.ts';
+import { toAnalyzeResponse, toBatchResponse } from './analyze.route.ts';
+
+/** An async frames job answers as the endpoint that queued it would have. */
+function replyFor(reply: unknown, result: ResultOf<'frames.analyze'>) {
+  return reply === 'image' ? toAnalyzeResponse(result) : toBatchResponse(result);
+}
 import { JobIdParam } from './params.ts';
 
 const STATES = new Set(['waiting', 'active', 'completed', 'failed', 'delayed']);
@@ -22,7 +27,7 @@ export function jobsRouter(deps: GatewayDeps): Router {
     if (state === 'completed') {
       const name = job.name as JobName;
       const parsed = catalog[name]?.result.safeParse(job.returnvalue);
-      if (parsed?.success) body.result = name === 'frame.analyze' ? toAnalyzeResponse(parsed.data as never) : parsed.data;
+      if (parsed?.success) body.result = name === 'frames.analyze' ? replyFor(job.data?.reply, parsed.data as ResultOf<'frames.analyze'>) : parsed.data;
     }
     if (state === 'failed') body.error = parseJobFailure(job.failedReason ?? 'failed').detail;
     res.json(body);

@@ -9,6 +9,8 @@ export interface HandlerContext {
   pipeline: FramePipeline;
   store: SessionStore;
   estimate: EstimateSettings;
+  /** A throttled estimate younger than this is reused rather than recomputed. */
+  estimateIntervalMs: number;
   metrics: WorkerMetrics;
 }
 

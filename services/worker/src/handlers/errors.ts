@@ -5,3 +5,8 @@ import type { JobErrorCode } from '@pulsecam/contracts';
 export function permanentFailure(code: JobErrorCode, detail: string): UnrecoverableError {
   return new UnrecoverableError(`${code}: ${detail}`);
 }
+
+/** Another job holds the session's stream: this one waits its turn (it is not a failure). */
+export class StreamBusyError extends Error {
+  override readonly name = 'StreamBusyError';
+}

@@ -5,8 +5,8 @@ import { permanentFailure } from './errors.ts';
 export const sessionEstimateHandler: Handler<'session.estimate'> = async (payload, ctx) => {
   const meta = await ctx.store.meta(payload.session_id);
   if (!meta) throw permanentFailure('session_not_found', `session ${payload.session_id} does not exist or has expired`);
-  const trace = await ctx.store.trace(payload.session_id);
-  const estimate = estimateSession(trace, meta.lastFrameTs, ctx.estimate);
+  const timeline = await ctx.store.timeline(payload.session_id);
+  const estimate = estimateSession(timeline.samples, { lastFrameTs: meta.lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate);
   await ctx.store.saveEstimate(payload.session_id, estimate);
   return estimate;
 };
