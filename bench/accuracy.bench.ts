@@ -17,7 +17,8 @@ import { codeVersion, readCached, ROOT, visionSettings, type CachedTrace } from 
 
 const WINDOW_SECONDS = 10;
 const STEP_SECONDS = 1;
-const config = loadWorkerConfig({});
+// The worker's defaults, or the settings in the environment (part of the trace cache key).
+const config = loadWorkerConfig();
 const METHODS: EstimateSettings['method'][] = ['green', 'chrom', 'pos', 'lgi', 'omit', 'pulsecam'];
 
 const wanted = process.env.SCENARIOS?.split(',').map((s) => s.trim());

@@ -7,13 +7,14 @@ import path from 'node:path';
 import { loadWorkerConfig } from '@pulsecam/config';
 import { loadFaceTemplate, scenario, SceneRenderer } from '@pulsecam/synth';
 import type { TraceSample } from '@pulsecam/store';
-import { FaceDetector, type TrackState } from '@pulsecam/vision';
-import { pipelineFromConfig } from '../services/worker/src/pipeline.ts';
+import type { TrackState } from '@pulsecam/vision';
+import { detectorFromConfig, pipelineFromConfig } from '../services/worker/src/pipeline.ts';
 import { ROOT, writeCached } from './trace-cache.ts';
 
 const [version, ...names] = process.argv.slice(2);
-const config = loadWorkerConfig({});
-const detector = await FaceDetector.load({ backend: config.TF_BACKEND, inputSize: config.DETECTOR_INPUT_SIZE, minScore: config.MIN_FACE_SCORE, threads: config.TF_THREADS });
+// The worker's defaults, or the settings in the environment (part of the trace cache key).
+const config = loadWorkerConfig();
+const detector = await detectorFromConfig(config);
 const template = await loadFaceTemplate(path.join(ROOT, 'fixtures', 'astronaut.png'), detector);
 const pipeline = pipelineFromConfig(detector, config);
 

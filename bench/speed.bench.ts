@@ -3,14 +3,18 @@
  * time on a full buffer, and memory, measured on frames from the synthetic video generator.
  *   FRAMES=120 TF_BACKEND=wasm DETECTOR_INPUT_SIZE=256 npm run bench
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { loadWorkerConfig } from '@pulsecam/config';
 import { estimateHeartRate, METHOD_NAMES } from '@pulsecam/dsp';
-import { loadFaceTemplate, scenario, SceneRenderer } from '@pulsecam/synth';
-import { FaceDetector, type Point, type TrackState } from '@pulsecam/vision';
+import { loadFaceTemplate, scenario, SceneRenderer, webcamScenario } from '@pulsecam/synth';
+import type { Point, TrackState } from '@pulsecam/vision';
 import type { TraceSample } from '@pulsecam/store';
 import { estimateSession } from '../services/worker/src/estimate-session.ts';
-import { pipelineFromConfig } from '../services/worker/src/pipeline.ts';
+import { detectorFromConfig, pipelineFromConfig } from '../services/worker/src/pipeline.ts';
 
 const config = loadWorkerConfig();
 const frames = Number(process.env.FRAMES ?? 120);
@@ -19,13 +23,13 @@ const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)}  p95 ${pct(xs, 95).
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 
 const loadStart = performance.now();
-const detector = await FaceDetector.load({ backend: config.TF_BACKEND, inputSize: config.DETECTOR_INPUT_SIZE, minScore: config.MIN_FACE_SCORE, threads: config.TF_THREADS });
+const detector = await detectorFromConfig(config);
 const loadMs = performance.now() - loadStart;
 const template = await loadFaceTemplate(path.resolve(import.meta.dirname, '../fixtures/astronaut.png'), detector);
 const pipeline = pipelineFromConfig(detector, config);
 
-async function render(name: string, count: number, size?: { width: number; height: number }) {
-  const renderer = new SceneRenderer({ ...scenario(name).spec, ...size, durationSeconds: count / 30 + 1 }, template);
+async function render(name: string, count: number) {
+  const renderer = new SceneRenderer({ ...scenario(name).spec, durationSeconds: count / 30 + 1 }, template);
   const out = [];
   for (let i = 0; i < count; i++) out.push(await renderer.renderFrame(i));
   return out;
@@ -63,10 +67,44 @@ async function runStream(frames: { jpeg: Buffer; timestampMs: number }[]): Promi
   return run;
 }
 
+/**
+ * The Python prototype's class of pipeline (OpenCV Haar cascade on every frame) on the same
+ * 360x270 frames, when a python3 with OpenCV is on this machine: its per-frame time as a ratio.
+ */
+function prototypeComparison(pageFrames: { jpeg: Buffer }[], oursMs: number): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pulsecam-haar-'));
+  try {
+    pageFrames.forEach((f, i) => writeFileSync(path.join(dir, `frame-${String(i).padStart(4, '0')}.jpg`), f.jpeg));
+    // The first python that has OpenCV: PYTHON, the one on PATH, or Debian's.
+    type Baseline = { mean_ms?: number; face_found?: number; opencv?: string; error?: string };
+    let out: Baseline | null = null as Baseline | null;
+    for (const python of [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => Boolean(p))) {
+      const run = spawnSync(python, [path.join(import.meta.dirname, 'prototype_baseline.py'), dir], { encoding: 'utf8' });
+      const line = run.stdout?.trim().split('\n').at(-1) ?? '';
+      if (run.status === 0 && line.startsWith('{')) {
+        out = JSON.parse(line) as Baseline;
+        break;
+      }
+    }
+    if (!out || out.mean_ms === undefined) {
+      return `prototype comparison skipped: ${out?.error ?? 'no python3 with OpenCV here (Debian: apt-get install python3-opencv opencv-data)'}`;
+    }
+    return `Python-prototype class (OpenCV ${out.opencv} Haar cascade every frame, same 360x270 frames): ${out.mean_ms.toFixed(1)} ms/frame, face found in ${Math.round(100 * out.face_found!)}%; Pulsecam's tracked frame is ${(out.mean_ms / oursMs).toFixed(2)}x faster`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const mild = await render('mild_motion', frames);
 const still = await render('still', frames);
 const empty = await render('no_face', frames);
-const small = await render('still', frames, { width: 360, height: 270 });
+// The web page's frames: a webcam-like view at 360x270 JPEG.
+const webcam = new SceneRenderer({ ...webcamScenario(72, frames / 10 + 1).spec, fps: 10 }, template);
+const small = [];
+for (let i = 0; i < frames; i++) {
+  const f = await webcam.renderFrame(i);
+  small.push({ jpeg: await sharp(f.jpeg).resize(360, 270).jpeg({ quality: 85 }).toBuffer(), timestampMs: f.timestampMs });
+}
 await runStream(mild.slice(0, 10));
 const rssBefore = process.memoryUsage().rss;
 const tensorsBefore = detector.tensorMemory().numTensors;
@@ -108,9 +146,10 @@ console.log(`node ${process.version}, ${process.arch}`);
 console.log(`model load + warm-up        ${loadMs.toFixed(0)} ms`);
 console.log(row('512x512 JPEG, mild motion (tracked face):', motion));
 console.log(row('512x512 JPEG, still face:', steady));
-console.log(row('360x270 JPEG like the web page, still face:', pageSize));
+console.log(row('360x270 JPEG like the web page (tracked face):', pageSize));
 console.log(row('512x512 JPEG, no face (search backs off):', noFace));
 console.log(`no-face frame / tracked-face frame: ${(mean(noFace.total) / mean(steady.total)).toFixed(2)}x`);
 console.log(`landmark jitter, still face: mean ${mean(steady.jitter).toFixed(3)} px/frame (p95 ${pct(steady.jitter, 95).toFixed(3)}); mild motion: mean ${mean(motion.jitter).toFixed(3)} px/frame`);
+console.log(prototypeComparison(small, mean(pageSize.total)));
 console.log(`heart-rate estimate, 30 s buffer (900 samples): ${Object.entries(estimateTimes).map(([m, ms]) => `${m} ${ms.toFixed(2)} ms`).join(', ')}; service (${config.HR_METHOD}) ${serviceEstimate.toFixed(2)} ms`);
 console.log(`memory: rss ${mb(process.memoryUsage().rss)} (was ${mb(rssBefore)} before the timed frames); tf tensors ${tensorsBefore} -> ${detector.tensorMemory().numTensors}`);

@@ -118,6 +118,61 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     }
   });
 
+  test('a batch is analysed in capture order and answered in the order sent; batches of one session sent together all land', async () => {
+    const id = await createSession(service.baseUrl);
+    const frames = video.frames.slice(0, 60);
+    // One batch, shuffled: the worker sorts by capture time; the answer keeps the sent order.
+    const shuffled = frames.slice(0, 20).map((f, i) => ({ f, key: (i * 7) % 20 })).sort((a, b) => a.key - b.key).map((x) => x.f);
+    const one = await post(service.baseUrl, '/analyze-batch', { session_id: id, images: shuffled.map((f) => ({ image_data: f.jpeg.toString('base64'), timestamp: f.timestampMs })) });
+    assert.equal(one.status, 200, JSON.stringify(one.body));
+    assert.deepEqual(one.body.results.map((r: Json) => r.timestamp), shuffled.map((f) => f.timestampMs));
+    assert.ok(one.body.results.every((r: Json) => r.face_detected));
+    // Two more batches at once: one worker holds the session's stream at a time, the other job waits its turn.
+    const rest = [frames.slice(20, 40), frames.slice(40, 60)];
+    const answers = await Promise.all(
+      rest.map((b) => post(service.baseUrl, '/analyze-batch', { session_id: id, images: b.map((f) => ({ image_data: f.jpeg.toString('base64'), timestamp: f.timestampMs })) })),
+    );
+    for (const a of answers) assert.equal(a.status, 200, JSON.stringify(a.body));
+    const status = await fetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
+    assert.equal(status.frames_received, 60);
+    assert.equal(status.faces_detected, 60);
+    // After the first frame the face is followed, not searched for.
+    let tracked = 0;
+    let detected = 0;
+    for (const port of service.workerMetricsPorts) {
+      const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+      tracked += Number(/pulsecam_worker_frame_paths_total\{path="tracked"\} (\d+)/.exec(text)?.[1] ?? 0);
+      tracked += Number(/pulsecam_worker_frame_paths_total\{path="held"\} (\d+)/.exec(text)?.[1] ?? 0);
+      detected += Number(/pulsecam_worker_frame_paths_total\{path="detected"\} (\d+)/.exec(text)?.[1] ?? 0);
+    }
+    assert.ok(tracked > 10 * detected, `tracked ${tracked} frames, detected ${detected}`);
+  });
+
+  test('guidance tells a pause in the frames (frame_gap) from a lost face (no_face)', async () => {
+    const grey = await sharp({ create: { width: 512, height: 512, channels: 3, background: { r: 110, g: 110, b: 110 } } }).jpeg().toBuffer();
+    const send = async (id: string, frames: { jpeg: Buffer; timestampMs: number }[]) => {
+      let last: Json = {};
+      for (let i = 0; i < frames.length; i += 30) {
+        const images = frames.slice(i, i + 30).map((f) => ({ image_data: f.jpeg.toString('base64'), timestamp: f.timestampMs }));
+        const r = await post(service.baseUrl, '/analyze-batch', { session_id: id, images });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        last = r.body;
+      }
+      return last;
+    };
+    const before = video.frames.slice(0, 240);
+    const after = video.frames.slice(330, 420);
+    // 3 s with no frames at all.
+    const paused = await send(await createSession(service.baseUrl), [...before, ...after]);
+    assert.equal(paused.heart_rate, null);
+    assert.deepEqual(paused.guidance, ['frame_gap'], JSON.stringify(paused));
+    // The same 3 s filled with frames in which there is no face.
+    const empty = video.frames.slice(240, 330).map((f) => ({ jpeg: grey, timestampMs: f.timestampMs }));
+    const lost = await send(await createSession(service.baseUrl), [...before, ...empty, ...after]);
+    assert.equal(lost.heart_rate, null);
+    assert.deepEqual(lost.guidance, ['no_face'], JSON.stringify(lost));
+  });
+
   test('device-measured samples (no images): dark skin, weak pulse, 10 and 60 fps', async () => {
     for (const fps of [10, 60]) {
       const id = await createSession(service.baseUrl);
@@ -174,6 +229,24 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     assert.equal(job.state, 'completed', JSON.stringify(job));
     assert.equal(job.result.face_detected, true);
     assert.equal(job.result.timestamp, 1000);
+
+    // A whole batch is one job; its result is the batch answer.
+    const batch = await fetch(`${service.baseUrl}/analyze-batch?async=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ session_id: id, images: video.frames.slice(1, 4).map((f) => ({ image_data: f.jpeg.toString('base64'), timestamp: 1000 + f.timestampMs })) }),
+    });
+    assert.equal(batch.status, 202);
+    const queued = (await batch.json()) as Json;
+    assert.equal(queued.session_status_url, `/session/${id}/status`);
+    for (let i = 0; i < 100; i++) {
+      job = await fetch(service.baseUrl + queued.status_url).then((r) => r.json() as Promise<Json>);
+      if (job.state === 'completed' || job.state === 'failed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(job.state, 'completed', JSON.stringify(job));
+    assert.equal(job.result.results.length, 3);
+    assert.equal(job.result.faces_detected, 3);
   });
 
   test('an image the workers cannot decode is a 400 naming the field', async () => {

@@ -26,6 +26,8 @@ export interface RunningService {
   prefix: string;
   redisUrl: string;
   workerMetricsPorts: number[];
+  /** Process ids: the gateway first, then the workers. */
+  pids: { gateway: number; workers: number[] };
   logs: string[];
   stop: () => Promise<void>;
 }
@@ -92,5 +94,6 @@ export async function startService(options: { workers: number; env?: Record<stri
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { baseUrl, prefix, redisUrl, workerMetricsPorts, logs, stop };
+  const pids = { gateway: children[0].pid!, workers: children.slice(1).map((c) => c.pid!) };
+  return { baseUrl, prefix, redisUrl, workerMetricsPorts, pids, logs, stop };
 }

@@ -28,6 +28,8 @@ export class ApiProblem extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds from the Retry-After header, when the service sent one. */
+    readonly retryAfter: number | null = null,
   ) {
     super(message);
   }
@@ -41,7 +43,10 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
     throw new ApiProblem(0, 'unreachable', 'The Pulsecam service cannot be reached.');
   }
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) throw new ApiProblem(res.status, String(body.code ?? 'error'), String(body.detail ?? res.statusText));
+  if (!res.ok) {
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ApiProblem(res.status, String(body.code ?? 'error'), String(body.detail ?? res.statusText), Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+  }
   return body as T;
 }
 

@@ -44,13 +44,20 @@ export class FrameGrabber {
   constructor(
     private readonly video: HTMLVideoElement,
     private readonly onFrame: (frame: CapturedFrame) => void,
-    private readonly fps = 10,
+    private fps = 10,
     private readonly maxSide = 360,
   ) {}
 
   start(): void {
     this.stop();
     this.timer = window.setInterval(() => this.grab(), 1000 / this.fps);
+  }
+
+  /** Changes the capture rate (restarts the timer only when it changes). */
+  setFps(fps: number): void {
+    if (fps === this.fps) return;
+    this.fps = fps;
+    if (this.timer !== undefined) this.start();
   }
 
   stop(): void {

@@ -1,6 +1,7 @@
 /**
- * The page: camera in, frames batched to the API once a second (at most two batches in flight,
- * so the video never waits), and the answer shown: heart rate, confidence, waveform, HRV,
+ * The page: camera in, frames batched to the API about once a second (one batch in flight, the
+ * frame rate adapted to how fast answers come back, so the service is never sent more than it
+ * takes), and the answer shown: heart rate, confidence, waveform, HRV,
  * breathing, guidance, and errors in plain words.
  */
 import './style.css';
@@ -8,6 +9,7 @@ import { api, ApiProblem, type BatchItem, type BatchResponse } from './api.ts';
 import { CameraError, FrameGrabber, openCamera, type CapturedFrame } from './camera.ts';
 import { drawOverlay, drawWaveform } from './draw.ts';
 import { guidanceText } from './guidance.ts';
+import { RateController } from './rate-control.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const video = $<HTMLVideoElement>('video');
@@ -27,11 +29,11 @@ const ui = {
   breathing: $('breathing'),
   quality: $('quality'),
   placeholder: $('placeholder'),
+  rate: $('rate'),
 };
 
 const BATCH_MS = 1000;
-const MAX_IN_FLIGHT = 2;
-const MAX_QUEUED_FRAMES = 30;
+const SEND_CHECK_MS = 100;
 
 let minSeconds = 6;
 let stream: MediaStream | null = null;
@@ -39,6 +41,8 @@ let sessionId: string | null = null;
 let grabber: FrameGrabber | null = null;
 let queue: CapturedFrame[] = [];
 let inFlight = 0;
+let lastSent = 0;
+let rate = new RateController();
 let sendTimer: number | undefined;
 let frameSize = { width: 0, height: 0 };
 let lastItem: BatchItem | null = null;
@@ -85,8 +89,9 @@ function render(r: BatchResponse): void {
         : 'Looking for a clear pulse…';
   ui.progress.value = Math.min(minSeconds, r.buffer_seconds);
   ui.progressLabel.textContent = r.buffer_seconds < minSeconds ? `Measuring… ${Math.floor(r.buffer_seconds)} s of ${minSeconds}` : 'Measuring continuously';
-  const codes = [...new Set([...(lastItem?.guidance ?? []), ...r.guidance])];
-  ui.guidance.textContent = withFace.length === 0 ? guidanceText(['no_face']) : guidanceText(codes);
+  // The service tells a lost face (no_face) from frames that arrived with gaps (frame_gap).
+  const codes = [...new Set([...(withFace.length === 0 ? ['no_face'] : (lastItem?.guidance ?? [])), ...r.guidance])];
+  ui.guidance.textContent = guidanceText(codes);
   ui.quality.textContent = `${Math.round(r.signal_quality * 100)} %`;
   ui.hrv.textContent = r.hrv?.rmssd_ms != null && r.hrv.quality >= 0.5 ? `${Math.round(r.hrv.rmssd_ms)} ms` : '--';
   ui.breathing.textContent = r.respiration?.rate != null ? `${Math.round(r.respiration.rate)} /min` : '--';
@@ -101,17 +106,28 @@ function render(r: BatchResponse): void {
   }
 }
 
+function showRate(): void {
+  ui.rate.textContent = rate.fps < rate.limits.maxFps ? `Sending ${rate.fps} frames a second (the service is busy)` : `Sending ${rate.fps} frames a second`;
+  ui.rate.dataset.fps = String(rate.fps);
+}
+
 async function sendBatch(): Promise<void> {
-  if (!sessionId || inFlight >= MAX_IN_FLIGHT || queue.length === 0) return;
+  const now = Date.now();
+  if (!sessionId || queue.length === 0 || now - lastSent < BATCH_MS || !rate.maySend(now, inFlight)) return;
   const frames = queue;
   queue = [];
   inFlight++;
+  lastSent = now;
   try {
     const r = await api.analyzeBatch(sessionId, frames);
+    rate.answered(Date.now() - now);
     showError(null);
     if (stream) render(r);
   } catch (err) {
-    if (err instanceof ApiProblem && err.code === 'session_not_found') {
+    if (err instanceof ApiProblem && (err.status === 429 || err.status === 503)) {
+      rate.refused(Date.now(), err.retryAfter);
+      showError('The service is busy: sending fewer frames for a moment.');
+    } else if (err instanceof ApiProblem && err.code === 'session_not_found') {
       // Expired (e.g. the tab slept): start a new session and keep going.
       resetReadout();
       await newSession().catch((e: Error) => showError(e.message));
@@ -122,6 +138,8 @@ async function sendBatch(): Promise<void> {
     }
   } finally {
     inFlight--;
+    grabber?.setFps(rate.fps);
+    showRate();
   }
 }
 
@@ -146,13 +164,20 @@ async function start(): Promise<void> {
   ui.confidence.textContent = 'Measuring…';
   ui.guidance.textContent = 'Hold still and face the camera.';
   stopButton.disabled = false;
-  grabber = new FrameGrabber(video, (frame) => {
-    frameSize = { width: frame.width, height: frame.height };
-    queue.push(frame);
-    if (queue.length > MAX_QUEUED_FRAMES) queue.splice(0, queue.length - MAX_QUEUED_FRAMES);
-  });
+  rate = new RateController();
+  showRate();
+  grabber = new FrameGrabber(
+    video,
+    (frame) => {
+      frameSize = { width: frame.width, height: frame.height };
+      queue.push(frame);
+      // Waiting on a slow answer: keep the newest frames; the gap this leaves is reported as one.
+      if (queue.length > rate.maxQueued) queue.splice(0, queue.length - rate.maxQueued);
+    },
+    rate.fps,
+  );
   grabber.start();
-  sendTimer = window.setInterval(() => void sendBatch(), BATCH_MS);
+  sendTimer = window.setInterval(() => void sendBatch(), SEND_CHECK_MS);
 }
 
 function stop(): void {
@@ -169,6 +194,7 @@ function stop(): void {
   sessionId = null;
   ui.placeholder.hidden = false;
   ui.guidance.textContent = '';
+  ui.rate.textContent = '';
   ui.confidence.textContent = 'Not measuring';
   startButton.disabled = false;
   stopButton.disabled = true;

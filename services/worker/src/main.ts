@@ -2,10 +2,10 @@
 import { pino } from 'pino';
 import { loadOrExit, loadWorkerConfig, onShutdown } from '@pulsecam/config';
 import { connectRedis, SessionStore } from '@pulsecam/store';
-import { FaceDetector } from '@pulsecam/vision';
+import type { FaceDetector } from '@pulsecam/vision';
 import { createFrameWorker } from './frame-worker.ts';
 import { WorkerMetrics } from './metrics.ts';
-import { pipelineFromConfig } from './pipeline.ts';
+import { detectorFromConfig, pipelineFromConfig } from './pipeline.ts';
 
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
@@ -24,17 +24,12 @@ async function main(): Promise<void> {
   const loadStart = performance.now();
   let detector: FaceDetector;
   try {
-    detector = await FaceDetector.load({
-      backend: config.TF_BACKEND,
-      inputSize: config.DETECTOR_INPUT_SIZE,
-      minScore: config.MIN_FACE_SCORE,
-      threads: config.TF_THREADS,
-    });
+    detector = await detectorFromConfig(config);
   } catch (err) {
     log.fatal({ err }, 'face models failed to load');
     process.exit(1);
   }
-  log.info({ backend: config.TF_BACKEND, inputSize: config.DETECTOR_INPUT_SIZE, ms: Math.round(performance.now() - loadStart) }, 'face models loaded');
+  log.info({ backend: config.TF_BACKEND, inputSize: config.DETECTOR_INPUT_SIZE, landmarks: config.LANDMARK_MODEL, ms: Math.round(performance.now() - loadStart) }, 'face models loaded');
 
   const redis = connectRedis(config.REDIS_URL);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));

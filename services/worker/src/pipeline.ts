@@ -5,9 +5,9 @@
  */
 import {
   DEFAULT_TRACKER,
+  FaceDetector,
   FaceTracker,
   type Box,
-  type FaceDetector,
   type FrameObservation,
   type Polygon,
   type RegionName,
@@ -73,6 +73,17 @@ export class FramePipeline {
       state: step.state,
     };
   }
+}
+
+/** The face models with the worker's settings (loaded once per process). */
+export function detectorFromConfig(config: WorkerConfig): Promise<FaceDetector> {
+  return FaceDetector.load({
+    backend: config.TF_BACKEND,
+    inputSize: config.DETECTOR_INPUT_SIZE,
+    minScore: config.MIN_FACE_SCORE,
+    threads: config.TF_THREADS,
+    landmarkModel: config.LANDMARK_MODEL,
+  });
 }
 
 /** The pipeline with the worker's settings (the workers, the CLI and the benchmarks share them). */

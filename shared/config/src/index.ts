@@ -56,6 +56,8 @@ export const WorkerEnv = CommonEnv.extend({
   /** Tiny face detector input size (multiple of 32): larger finds smaller faces, slower. */
   DETECTOR_INPUT_SIZE: z.coerce.number().int().min(128).max(1024).multipleOf(32).default(256),
   MIN_FACE_SCORE: z.coerce.number().min(0.05).max(0.99).default(0.5),
+  /** face-api's 68-landmark model: full (steadier) or tiny (faster); see the README's speed table. */
+  LANDMARK_MODEL: z.enum(['full', 'tiny']).default('full'),
   /** Images above this many pixels are refused before decoding (decompression bombs). */
   MAX_IMAGE_PIXELS: z.coerce.number().int().min(10_000).max(268_402_689).default(16_000_000),
   /** Frames are downscaled so their longer side is at most this before analysis. */

@@ -34,6 +34,42 @@ describe('SessionStore on real Redis', () => {
     assert.equal(await store.delete(id), false);
   });
 
+  test('a batch of frames: samples, no-face frames, the tracking state and the face box in one step', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, limits);
+    const id = await store.create();
+    const track = { format: '640x480', t: 1200, face: null, search: { misses: 2, wait: 1 }, skin: null };
+    const box = { x: 1, y: 2, width: 3, height: 4 };
+    assert.equal(await store.recordFrames(id, { frames: 4, newestTs: 1300, samples: [sample(1000), sample(1100)], noFaceTimes: [1200, 1300], box, track }), true);
+    const meta = await store.meta(id);
+    assert.equal(meta?.frames, 4);
+    assert.equal(meta?.faces, 2);
+    assert.equal(meta?.lastFrameTs, 1300);
+    assert.deepEqual(meta?.lastBox, box);
+    assert.deepEqual(meta?.track, track);
+    const timeline = await store.timeline(id);
+    assert.deepEqual(timeline.samples.map((x) => x.t), [1000, 1100]);
+    assert.deepEqual(timeline.noFaceTimes, [1200, 1300]);
+    // A later batch without a face box keeps the last one.
+    await store.recordFrames(id, { frames: 1, newestTs: 1400, samples: [], noFaceTimes: [1400], box: null, track: { ...track, t: 1400 } });
+    assert.deepEqual((await store.meta(id))?.lastBox, box);
+    assert.equal(((await store.meta(id))?.track as { t: number }).t, 1400);
+  });
+
+  test('one holder of a session stream at a time; only the holder releases it; it expires by itself', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, limits);
+    const id = await store.create();
+    assert.equal(await store.lockStream(id, 'a', 5_000), true);
+    assert.equal(await store.lockStream(id, 'b', 5_000), false);
+    await store.unlockStream(id, 'b');
+    assert.equal(await store.lockStream(id, 'b', 5_000), false, 'a non-holder cannot release the lock');
+    await store.unlockStream(id, 'a');
+    assert.equal(await store.lockStream(id, 'b', 150), true);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await store.lockStream(id, 'c', 5_000), true, 'a dead holder\'s lock expires');
+  });
+
   test('refuses sessions beyond the limit, and frees a place on delete', async () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, limits);

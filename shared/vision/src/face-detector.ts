@@ -8,6 +8,8 @@ export interface FaceDetectorOptions {
   inputSize: number;
   /** Detections scoring below this are ignored. */
   minScore: number;
+  /** face-api's 68-landmark model: "full" (350 kB, steadier) or "tiny" (80 kB, faster). Default full. */
+  landmarkModel?: LandmarkModel;
   /** wasm backend threads; 0 lets tfjs decide. */
   threads?: number;
   modelDir?: string;
@@ -17,6 +19,8 @@ export interface FaceDetectorOptions {
  * Face detection + 68 landmarks. Create once per process with `FaceDetector.load()`: it loads the
  * weights from the face-api package, selects the TensorFlow.js backend and runs one warm-up pass.
  */
+export type LandmarkModel = 'full' | 'tiny';
+
 export class FaceDetector {
   private constructor(private readonly options: FaceDetectorOptions) {}
 
@@ -28,7 +32,8 @@ export class FaceDetector {
     await selectBackend(options.backend, options.threads ?? 0);
     const dir = options.modelDir ?? packagedModelDir();
     await api.nets.tinyFaceDetector.loadFromDisk(dir);
-    await api.nets.faceLandmark68Net.loadFromDisk(dir);
+    if (options.landmarkModel === 'tiny') await api.nets.faceLandmark68TinyNet.loadFromDisk(dir);
+    else await api.nets.faceLandmark68Net.loadFromDisk(dir);
     const detector = new FaceDetector(options);
     await detector.detect({ data: new Uint8Array(160 * 160 * 3).fill(128), width: 160, height: 160 });
     return detector;
@@ -63,7 +68,8 @@ export class FaceDetector {
     const api = faceApiModule();
     const input = api.tf.tensor3d(crop.data, [crop.height, crop.width, 3], 'int32');
     try {
-      const result = (await api.nets.faceLandmark68Net.detectLandmarks(input as never)) as { positions: Point[] };
+      const net = this.options.landmarkModel === 'tiny' ? api.nets.faceLandmark68TinyNet : api.nets.faceLandmark68Net;
+      const result = (await net.detectLandmarks(input as never)) as { positions: Point[] };
       return result.positions.map((p) => ({ x: p.x + x0, y: p.y + y0 }));
     } finally {
       input.dispose();
@@ -79,7 +85,7 @@ export class FaceDetector {
         inputSize,
         scoreThreshold: this.options.minScore,
       });
-      const results = await api.detectAllFaces(input as never, options).withFaceLandmarks();
+      const results = await api.detectAllFaces(input as never, options).withFaceLandmarks(this.options.landmarkModel === 'tiny');
       return results
         .map((r) => ({
           box: {

@@ -13,7 +13,17 @@ import type { FaceDetector } from './face-detector.ts';
 import { chooseSubject, DEFAULT_GUIDANCE_LIMITS, faceGuidance, observeFace, type FrameObservation, type GuidanceLimits } from './frame-analysis.ts';
 import { cropImage } from './image.ts';
 import type { RegionName } from './regions.ts';
-import { DEFAULT_SHAPE_FILTER, poseOf, startShapeFilter, updateShapeFilter, type ShapeFilterParams, type ShapeFilterState, type Similarity } from './shape-filter.ts';
+import { decodePatch, encodePatch, PATCH_SIZE, patchMotion, samplePatch } from './motion-gate.ts';
+import {
+  applySimilarity,
+  DEFAULT_SHAPE_FILTER,
+  poseOf,
+  startShapeFilter,
+  updateShapeFilter,
+  type ShapeFilterParams,
+  type ShapeFilterState,
+  type Similarity,
+} from './shape-filter.ts';
 import type { SkinReference } from './skin-stats.ts';
 import type { Box, DetectedFace, RgbImage } from './types.ts';
 
@@ -26,6 +36,10 @@ export interface TrackedFace {
   score: number;
   /** Faces in view at the last detector pass. */
   faces: number;
+  /** Capture time (ms) of the last landmark fit (the filter's clock). */
+  fittedAt: number;
+  /** The face box's grey patch at the last fit, to tell whether the face has moved since. */
+  gate: { patch: string; box: Box; held: number } | null;
 }
 
 export interface TrackState {
@@ -57,6 +71,12 @@ export interface TrackerOptions {
   skinAdaptation: number;
   /** The filter's time step when capture times do not advance (ms). */
   fallbackFrameMs: number;
+  /** A face that moved less than this (pixels) since its last fit keeps its landmarks (0 disables). */
+  holdMotionPx: number;
+  /** ...unless the patch changed in ways a translation does not explain (share of its contrast). */
+  holdResidual: number;
+  /** Landmarks are refitted at least every this many frames. */
+  maxHeldFrames: number;
   shapeFilter: ShapeFilterParams;
   guidance: GuidanceLimits;
 }
@@ -70,6 +90,9 @@ export const DEFAULT_TRACKER: TrackerOptions = {
   retryEverySearches: 3,
   skinAdaptation: 0.2,
   fallbackFrameMs: 100,
+  holdMotionPx: 0.25,
+  holdResidual: 0.1,
+  maxHeldFrames: 4,
   shapeFilter: DEFAULT_SHAPE_FILTER,
   guidance: DEFAULT_GUIDANCE_LIMITS,
 };
@@ -132,16 +155,15 @@ export class FaceTracker {
    */
   async step(image: RgbImage | null, tMs: number, previous: TrackState | null, format: string): Promise<TrackStep> {
     let state: TrackState = previous && previous.format === format ? structuredClone(previous) : newTrackState(format);
-    const dtMs = state.t !== null && tMs > state.t ? tMs - state.t : this.options.fallbackFrameMs;
     state.t = state.t === null ? tMs : Math.max(state.t, tMs);
 
     if (!image) return { observation: this.noFace('skipped'), state: this.backOff(state, false) };
 
     if (state.face) {
-      const followed = await this.follow(image, state.face, dtMs / 1000);
+      const followed = await this.follow(image, state.face, tMs);
       if (followed) {
         state.face = followed.face;
-        return { observation: this.observe(image, state, followed.landmarks, followed.box, 'tracked'), state };
+        return { observation: this.observe(image, state, followed.landmarks, followed.box, followed.held ? 'held' : 'tracked'), state };
       }
       state.face = null;
       state.search = { misses: 0, wait: 0 };
@@ -156,7 +178,9 @@ export class FaceTracker {
       return { observation: this.noFace('searched'), state };
     }
     const filter = startShapeFilter(subject.landmarks);
-    state.face = { filter, roi: roiRelation(subject.box, poseOf(filter)), sinceCheck: 0, score: subject.score, faces: faces.length };
+    const face: TrackedFace = { filter, roi: roiRelation(subject.box, poseOf(filter)), sinceCheck: 0, score: subject.score, faces: faces.length, fittedAt: tMs, gate: null };
+    face.gate = this.gateAt(image, predictedBox(face, poseOf(filter)));
+    state.face = face;
     state.search = { misses: 0, wait: 0 };
     state.skin = null;
     return { observation: this.observe(image, state, subject.landmarks, subject.box, 'detected'), state };
@@ -176,9 +200,29 @@ export class FaceTracker {
     return this.detector.detect(image, this.options.retryInputSize);
   }
 
+  private gateAt(image: RgbImage, box: Box): TrackedFace['gate'] {
+    return this.options.holdMotionPx > 0 ? { patch: encodePatch(samplePatch(image, box)), box, held: 0 } : null;
+  }
+
+  /** The face has not moved since its last fit (by its patch): its landmarks still hold. */
+  private stillSinceFit(image: RgbImage, face: TrackedFace): boolean {
+    const gate = face.gate;
+    if (!gate || gate.held >= this.options.maxHeldFrames) return false;
+    const motion = patchMotion(decodePatch(gate.patch), samplePatch(image, gate.box));
+    const px = (Math.hypot(motion.dx, motion.dy) * gate.box.width) / PATCH_SIZE;
+    return px < this.options.holdMotionPx && motion.residual < this.options.holdResidual;
+  }
+
   /** Landmarks on the predicted region; null when the face is gone (bad fit, out of frame, check failed). */
-  private async follow(image: RgbImage, face: TrackedFace, dtSeconds: number) {
+  private async follow(image: RgbImage, face: TrackedFace, tMs: number) {
     const pose = poseOf(face.filter);
+    if (this.stillSinceFit(image, face)) {
+      const held: TrackedFace = { ...face, gate: { ...face.gate!, held: face.gate!.held + 1 }, sinceCheck: face.sinceCheck + 1 };
+      const box = predictedBox(held, pose);
+      if (!(await this.confirmIfDue(image, held, box))) return null;
+      return { face: held, landmarks: applySimilarity(face.filter.shape, pose), box, held: true };
+    }
+    const dtSeconds = (tMs > face.fittedAt ? tMs - face.fittedAt : this.options.fallbackFrameMs) / 1000;
     // Constant-velocity prediction of where the face is now.
     const [vx, vy] = face.filter.pose.speed;
     const predicted = { ...pose, tx: pose.tx + vx * dtSeconds, ty: pose.ty + vy * dtSeconds };
@@ -188,16 +232,22 @@ export class FaceTracker {
     if (!raw) return null;
     const updated = updateShapeFilter(face.filter, raw, dtSeconds, this.options.shapeFilter);
     if (updated.residual > this.options.maxResidual) return null;
-    const next: TrackedFace = { ...face, filter: updated.state, sinceCheck: face.sinceCheck + 1 };
+    const next: TrackedFace = { ...face, filter: updated.state, sinceCheck: face.sinceCheck + 1, fittedAt: Math.max(face.fittedAt, tMs) };
     const newBox = predictedBox(next, poseOf(updated.state));
-    if (next.sinceCheck >= this.options.checkEveryFrames) {
-      const confirmed = await this.confirm(image, newBox);
-      if (!confirmed) return null;
-      next.sinceCheck = 0;
-      next.score = confirmed.score;
-      next.faces = confirmed.faces;
-    }
-    return { face: next, landmarks: updated.landmarks, box: newBox };
+    next.gate = this.gateAt(image, newBox);
+    if (!(await this.confirmIfDue(image, next, newBox))) return null;
+    return { face: next, landmarks: updated.landmarks, box: newBox, held: false };
+  }
+
+  /** Every checkEveryFrames followed frames, a detector pass confirms the face (updating `face`); false when it is gone. */
+  private async confirmIfDue(image: RgbImage, face: TrackedFace, box: Box): Promise<boolean> {
+    if (face.sinceCheck < this.options.checkEveryFrames) return true;
+    const confirmed = await this.confirm(image, box);
+    if (!confirmed) return false;
+    face.sinceCheck = 0;
+    face.score = confirmed.score;
+    face.faces = confirmed.faces;
+    return true;
   }
 
   /** A detector pass on a crop around the followed face: is a face still there? */

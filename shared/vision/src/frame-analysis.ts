@@ -27,8 +27,12 @@ export interface FrameObservation {
   faces: number;
   face: FaceObservation | null;
   guidance: GuidanceCode[];
-  /** What the frame cost: a tracked fit, a detector search, or nothing (search backed off). */
-  path: 'tracked' | 'detected' | 'searched' | 'skipped';
+  /**
+   * What the frame cost: held (the face had not moved: landmarks kept, no model run), tracked
+   * (landmarks fitted on the followed face), detected (found by a search), searched (a search
+   * found nothing), or skipped (the search is backing off).
+   */
+  path: 'held' | 'tracked' | 'detected' | 'searched' | 'skipped';
 }
 
 export interface GuidanceLimits {

@@ -8,3 +8,4 @@ export * from './image.ts';
 export * from './face-tracker.ts';
 export * from './one-euro.ts';
 export * from './shape-filter.ts';
+export * from './motion-gate.ts';

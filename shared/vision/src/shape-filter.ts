@@ -32,7 +32,7 @@ export interface ShapeFilterParams {
 }
 
 export const DEFAULT_SHAPE_FILTER: ShapeFilterParams = {
-  pose: { minCutoff: 0.6, beta: 4, derivativeCutoff: 1 },
+  pose: { minCutoff: 3, beta: 10, derivativeCutoff: 1 },
   shapeAdaptation: 0.08,
 };
 

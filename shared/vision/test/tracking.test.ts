@@ -38,7 +38,7 @@ describe('face tracking (face-api landmarks on a predicted region, steadied over
     portrait = { data: new Uint8Array(data), width: info.width, height: info.height };
   });
 
-  test('a still face is detected once, then followed without the detector, with landmarks steady to 0.1 px', async () => {
+  test('a still face is detected once, then followed without the detector (mostly without the landmark model), landmarks steady to 0.1 px', async () => {
     const tracker = new FaceTracker(detector);
     let state: TrackState | null = null;
     const paths: string[] = [];
@@ -54,7 +54,9 @@ describe('face tracking (face-api landmarks on a predicted region, steadied over
       previous = landmarks;
     }
     assert.equal(paths[0], 'detected');
-    assert.ok(paths.slice(1).every((p) => p === 'tracked'), paths.join(','));
+    // Followed, never searched again: fitted on a predicted region, or held while the face has not moved.
+    assert.ok(paths.slice(1).every((p) => p === 'tracked' || p === 'held'), paths.join(','));
+    assert.ok(paths.filter((p) => p === 'held').length >= 10, `a still face keeps its landmarks on most frames: ${paths.join(',')}`);
     const jitter = steps.reduce((a, b) => a + b, 0) / steps.length;
     assert.ok(jitter < 0.1, `landmark jitter ${jitter.toFixed(3)} px/frame`);
   });

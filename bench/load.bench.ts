@@ -1,0 +1,224 @@
+/**
+ * `npm run bench:load`: live clients posting like the web page against the whole service, on this
+ * machine. Each client makes a session, captures 10 frames a second (360x270 JPEG from the
+ * synthetic generator, capture timestamps) and posts them as one multipart /analyze-batch a
+ * second, one batch in flight (frames that pile up while it waits are kept, as the page does, up
+ * to two seconds' worth). For each number of clients it prints offered vs answered frames/s,
+ * batch latency p50/p95/p99, the share of batches answered within 1 s, CPU and RSS of every
+ * process and Redis memory, and finally the largest number of clients held at p95 <= 1 s.
+ *
+ *   npm run bench:load                                  # starts gateway + WORKERS workers itself
+ *   npm run bench:load -- --clients 4,8,10,12 --seconds 30 --workers 2
+ *   npm run bench:load -- --url http://127.0.0.1:8000   # an already running service (no process stats)
+ *   npm run bench:load -- --clients 10 --seconds 600    # soak: memory over time (printed every minute)
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { connectRedis } from '@pulsecam/store';
+import { SceneRenderer, webcamScenario } from '@pulsecam/synth';
+import { portraitTemplate } from '../test/support/frames.ts';
+import { startService, type RunningService } from '../test/support/service.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    url: { type: 'string' },
+    clients: { type: 'string', default: '2,4,6,8,10,12,14' },
+    seconds: { type: 'string', default: '20' },
+    workers: { type: 'string', default: process.env.WORKERS ?? '2' },
+    fps: { type: 'string', default: '10' },
+    size: { type: 'string', default: '360x270' },
+  },
+});
+const SECONDS = Number(args.seconds);
+const FPS = Number(args.fps);
+const [WIDTH, HEIGHT] = args.size!.split('x').map(Number);
+const CLIENT_COUNTS = args.clients!.split(',').map(Number);
+const BATCH_MS = 1000;
+const MAX_QUEUED = 2 * FPS;
+
+const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
+
+/** Ten seconds of webcam-like video at the page's size, looped with ever-increasing capture times. */
+async function renderFrames(): Promise<Buffer[]> {
+  const renderer = new SceneRenderer({ ...webcamScenario(72, 10).spec, fps: FPS, durationSeconds: 10 }, await portraitTemplate());
+  const out: Buffer[] = [];
+  for (let i = 0; i < renderer.times.length; i++) {
+    const f = await renderer.renderFrame(i);
+    out.push(await sharp(f.jpeg).resize(WIDTH, HEIGHT).jpeg({ quality: 80 }).toBuffer());
+  }
+  return out;
+}
+
+interface ClientStats {
+  offered: number;
+  answered: number;
+  latencies: number[];
+  refused: number;
+  failed: number;
+  statuses: Record<string, number>;
+}
+
+async function runClient(baseUrl: string, frames: Buffer[], stopAt: number, offsetMs: number, stats: ClientStats): Promise<void> {
+  await new Promise((r) => setTimeout(r, offsetMs));
+  const created = await fetch(`${baseUrl}/create-session`, { method: 'POST' });
+  if (!created.ok) {
+    stats.failed++;
+    stats.statuses[created.status] = (stats.statuses[created.status] ?? 0) + 1;
+    return;
+  }
+  const { session_id: sessionId } = (await created.json()) as { session_id: string };
+  const queue: { jpeg: Buffer; t: number }[] = [];
+  const t0 = Date.now();
+  let captured = 0;
+  let inFlight: Promise<void> | null = null;
+  let lastSent = 0;
+  const capture = setInterval(() => {
+    queue.push({ jpeg: frames[captured % frames.length], t: t0 + (captured * 1000) / FPS });
+    captured++;
+    stats.offered++;
+    if (queue.length > MAX_QUEUED) queue.splice(0, queue.length - MAX_QUEUED);
+  }, 1000 / FPS);
+  while (Date.now() < stopAt) {
+    if (!inFlight && queue.length > 0 && Date.now() - lastSent >= BATCH_MS) {
+      const batch = queue.splice(0, queue.length);
+      lastSent = Date.now();
+      const form = new FormData();
+      form.set('session_id', sessionId);
+      form.set('timestamps', batch.map((f) => f.t.toFixed(1)).join(','));
+      batch.forEach((f, i) => form.append('images', new Blob([new Uint8Array(f.jpeg)], { type: 'image/jpeg' }), `frame-${i}.jpg`));
+      const sentAt = Date.now();
+      inFlight = fetch(`${baseUrl}/analyze-batch`, { method: 'POST', body: form })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          stats.statuses[res.status] = (stats.statuses[res.status] ?? 0) + 1;
+          if (res.ok) {
+            stats.answered += batch.length;
+            stats.latencies.push(Date.now() - sentAt);
+          } else if (res.status === 429 || res.status === 503) stats.refused++;
+          else stats.failed++;
+        })
+        .catch(() => {
+          stats.failed++;
+        })
+        .finally(() => {
+          inFlight = null;
+        });
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  clearInterval(capture);
+  await inFlight;
+  await fetch(`${baseUrl}/session/${sessionId}`, { method: 'DELETE' }).catch(() => undefined);
+}
+
+/** CPU seconds (user + system) and RSS of a process, from /proc. */
+function processSample(pid: number): { cpu: number; rssMb: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { cpu: ticks / 100, rssMb: rss ? Number(rss[1]) / 1024 : NaN };
+  } catch {
+    return null;
+  }
+}
+
+async function redisMemoryMb(url: string): Promise<number> {
+  const redis = connectRedis(url);
+  try {
+    const info = await redis.info('memory');
+    return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN) / 1024 / 1024;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+interface RoundResult {
+  clients: number;
+  offeredFps: number;
+  answeredFps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  within1s: number;
+  refused: number;
+  failed: number;
+  statuses: Record<string, number>;
+}
+
+async function round(service: { baseUrl: string; redisUrl: string; pids?: RunningService['pids'] }, frames: Buffer[], clients: number): Promise<RoundResult> {
+  const pids = service.pids ? [['gateway', service.pids.gateway] as const, ...service.pids.workers.map((p, i) => [`worker ${i}`, p] as const)] : [];
+  const before = new Map(pids.map(([name, pid]) => [name, processSample(pid)]));
+  const started = Date.now();
+  const stopAt = started + SECONDS * 1000;
+  const all: ClientStats[] = Array.from({ length: clients }, () => ({ offered: 0, answered: 0, latencies: [], refused: 0, failed: 0, statuses: {} }));
+  let nextReport = started + 60_000;
+  const reporter = setInterval(() => {
+    if (Date.now() < nextReport) return;
+    nextReport += 60_000;
+    const mem = pids.map(([name, pid]) => `${name} ${processSample(pid)?.rssMb.toFixed(0)} MB`).join(', ');
+    console.log(`  ${((Date.now() - started) / 60_000).toFixed(0)} min: rss ${mem}`);
+  }, 1000);
+  await Promise.all(all.map((s, i) => runClient(service.baseUrl, frames, stopAt, (i * BATCH_MS) / clients, s)));
+  clearInterval(reporter);
+  const elapsed = (Date.now() - started) / 1000;
+  const latencies = all.flatMap((s) => s.latencies);
+  const statuses: Record<string, number> = {};
+  for (const s of all) for (const [k, v] of Object.entries(s.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+  const result: RoundResult = {
+    clients,
+    offeredFps: all.reduce((a, s) => a + s.offered, 0) / elapsed,
+    answeredFps: all.reduce((a, s) => a + s.answered, 0) / elapsed,
+    p50: pct(latencies, 50),
+    p95: pct(latencies, 95),
+    p99: pct(latencies, 99),
+    within1s: latencies.length ? latencies.filter((l) => l <= 1000).length / latencies.length : 0,
+    refused: all.reduce((a, s) => a + s.refused, 0),
+    failed: all.reduce((a, s) => a + s.failed, 0),
+    statuses,
+  };
+  const procs = pids
+    .map(([name, pid]) => {
+      const a = before.get(name);
+      const b = processSample(pid);
+      return a && b ? `${name} ${((100 * (b.cpu - a.cpu)) / elapsed).toFixed(0)}% CPU ${b.rssMb.toFixed(0)} MB` : `${name} gone`;
+    })
+    .join('; ');
+  console.log(
+    `${String(clients).padStart(3)} clients: offered ${result.offeredFps.toFixed(1)} frames/s, answered ${result.answeredFps.toFixed(1)} frames/s; ` +
+      `batch latency p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms; ${(100 * result.within1s).toFixed(0)}% within 1 s; ` +
+      `refused ${result.refused}, failed ${result.failed} (statuses ${JSON.stringify(statuses)})`,
+  );
+  if (procs) console.log(`      ${procs}; redis ${(await redisMemoryMb(service.redisUrl)).toFixed(1)} MB`);
+  return result;
+}
+
+const frames = await renderFrames();
+let service: RunningService | null = null;
+let target: { baseUrl: string; redisUrl: string; pids?: RunningService['pids'] };
+if (args.url) {
+  target = { baseUrl: args.url.replace(/\/$/, ''), redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
+} else {
+  service = await startService({ workers: Number(args.workers), env: { LOG_LEVEL: 'warn', MAX_SESSIONS: '1000' } });
+  target = service;
+}
+console.log(
+  `Pulsecam load benchmark: ${args.url ?? `gateway + ${args.workers} worker(s) started here`}; ${os.availableParallelism()} cores; ` +
+    `${WIDTH}x${HEIGHT} JPEG (~${Math.round(frames.reduce((a, f) => a + f.length, 0) / frames.length / 1024)} kB), ${FPS} frames/s per client, one batch a second, ${SECONDS} s per round`,
+);
+const results: RoundResult[] = [];
+try {
+  for (const n of CLIENT_COUNTS) results.push(await round(target, frames, n));
+} finally {
+  await service?.stop();
+}
+const held = results.filter((r) => r.p95 <= 1000 && r.failed === 0 && r.answeredFps >= 0.9 * r.offeredFps);
+const best = held.reduce<RoundResult | null>((a, r) => (!a || r.clients > a.clients ? r : a), null);
+console.log(
+  best
+    ? `Largest load held (p95 <= 1 s, >= 90% of offered frames answered): ${best.clients} clients, ${best.answeredFps.toFixed(1)} frames/s answered`
+    : 'No load level held p95 <= 1 s',
+);
