@@ -52,6 +52,8 @@ async function renderFrames(): Promise<Buffer[]> {
 }
 
 interface ClientStats {
+  /** Latencies already reported in a per-minute line. */
+  reported: number;
   offered: number;
   answered: number;
   latencies: number[];
@@ -126,6 +128,18 @@ function processSample(pid: number): { cpu: number; rssMb: number } | null {
   }
 }
 
+/** TensorFlow.js tensors held by each worker, from its metrics port. */
+async function workerTensors(ports: number[]): Promise<number[]> {
+  return Promise.all(
+    ports.map((port) =>
+      fetch(`http://127.0.0.1:${port}/metrics`)
+        .then((r) => r.text())
+        .then((text) => Number(/^pulsecam_worker_tf_tensors (\d+)/m.exec(text)?.[1] ?? NaN))
+        .catch(() => NaN),
+    ),
+  );
+}
+
 async function redisMemoryMb(url: string): Promise<number> {
   const redis = connectRedis(url);
   try {
@@ -149,18 +163,24 @@ interface RoundResult {
   statuses: Record<string, number>;
 }
 
-async function round(service: { baseUrl: string; redisUrl: string; pids?: RunningService['pids'] }, frames: Buffer[], clients: number): Promise<RoundResult> {
+async function round(service: { baseUrl: string; redisUrl: string; pids?: RunningService['pids']; workerMetricsPorts?: number[] }, frames: Buffer[], clients: number): Promise<RoundResult> {
   const pids = service.pids ? [['gateway', service.pids.gateway] as const, ...service.pids.workers.map((p, i) => [`worker ${i}`, p] as const)] : [];
   const before = new Map(pids.map(([name, pid]) => [name, processSample(pid)]));
   const started = Date.now();
   const stopAt = started + SECONDS * 1000;
-  const all: ClientStats[] = Array.from({ length: clients }, () => ({ offered: 0, answered: 0, latencies: [], refused: 0, failed: 0, statuses: {} }));
+  const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: 0, offered: 0, answered: 0, latencies: [], refused: 0, failed: 0, statuses: {} }));
   let nextReport = started + 60_000;
   const reporter = setInterval(() => {
     if (Date.now() < nextReport) return;
     nextReport += 60_000;
     const mem = pids.map(([name, pid]) => `${name} ${processSample(pid)?.rssMb.toFixed(0)} MB`).join(', ');
-    console.log(`  ${((Date.now() - started) / 60_000).toFixed(0)} min: rss ${mem}`);
+    const recent = all.flatMap((c) => c.latencies.slice(c.reported));
+    all.forEach((c) => (c.reported = c.latencies.length));
+    void workerTensors(service.workerMetricsPorts ?? []).then((tensors) =>
+      console.log(
+        `  ${((Date.now() - started) / 60_000).toFixed(0)} min: batch latency p50 ${pct(recent, 50)} ms, p95 ${pct(recent, 95)} ms this minute; rss ${mem}; tf tensors ${tensors.join(', ') || 'n/a'}`,
+      ),
+    );
   }, 1000);
   await Promise.all(all.map((s, i) => runClient(service.baseUrl, frames, stopAt, (i * BATCH_MS) / clients, s)));
   clearInterval(reporter);
@@ -198,7 +218,7 @@ async function round(service: { baseUrl: string; redisUrl: string; pids?: Runnin
 
 const frames = await renderFrames();
 let service: RunningService | null = null;
-let target: { baseUrl: string; redisUrl: string; pids?: RunningService['pids'] };
+let target: { baseUrl: string; redisUrl: string; pids?: RunningService['pids']; workerMetricsPorts?: number[] };
 if (args.url) {
   target = { baseUrl: args.url.replace(/\/$/, ''), redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
 } else {

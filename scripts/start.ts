@@ -12,6 +12,12 @@ import { redisAnswers } from '@pulsecam/store';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const say = (msg: string) => process.stdout.write(`[pulsecam] ${msg}\n`);
 
+/** The gateway's own shutdown deadline is 15 s, the workers' 20 s; past these they are killed. */
+const GATEWAY_GRACE_MS = 17_000;
+const WORKER_GRACE_MS = 22_000;
+/** Crashed services come back after 1, 2, 4 … seconds, at most this long. */
+const MAX_RESTART_DELAY_MS = 30_000;
+
 function redisServerAvailable(bin: string): boolean {
   const r = spawnSync(bin, ['--version'], { stdio: 'ignore' });
   return r.status === 0;
@@ -61,62 +67,60 @@ async function main(): Promise<void> {
     say(`using Redis at ${url.protocol}//${url.host}`);
   }
 
-  const children = new Set<ChildProcess>();
   let stopping = false;
+  const gateways = new Set<ChildProcess>();
+  const workers = new Set<ChildProcess>();
+  const exited = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
+  const stopGroup = async (group: Set<ChildProcess>, graceMs: number) => {
+    for (const c of group) c.kill('SIGTERM');
+    await Promise.race([Promise.all([...group].map(exited)), new Promise((r) => setTimeout(r, graceMs))]);
+    for (const c of group) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  };
 
+  // In order: the gateway stops taking work and finishes its in-flight requests (whose jobs the
+  // workers are still running), then the workers finish their active jobs, then Redis.
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    say('stopping...');
-    const exits = [...children].map((c) => new Promise<void>((r) => (c.exitCode !== null ? r() : c.once('exit', () => r()))));
-    for (const c of children) c.kill('SIGTERM');
-    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 25_000))]);
+    say('stopping: gateway first (finishes in-flight requests), then workers (finish active jobs)...');
+    await stopGroup(gateways, GATEWAY_GRACE_MS);
+    await stopGroup(workers, WORKER_GRACE_MS);
     if (redisChild) {
       redisChild.kill('SIGTERM');
-      await new Promise((r) => redisChild!.once('exit', r));
+      await exited(redisChild);
     }
     process.exit(code);
   };
 
-  const gateway = nodeService('services/gateway/src/main.ts', {
+  /** Runs a service and restarts it when it dies, with a back-off that grows with crashes in the last minute. */
+  const supervise = (name: string, group: Set<ChildProcess>, entry: string, env: NodeJS.ProcessEnv) => {
+    const crashes: number[] = [];
+    const run = () => {
+      const child = nodeService(entry, env);
+      group.add(child);
+      child.on('exit', (code, signal) => {
+        group.delete(child);
+        if (stopping) return;
+        const now = Date.now();
+        crashes.push(now);
+        while (crashes.length && now - crashes[0] > 60_000) crashes.shift();
+        const delay = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** (crashes.length - 1));
+        console.error(`[pulsecam] ${name} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000} s (${crashes.length} exit(s) in the last minute)`);
+        setTimeout(() => !stopping && run(), delay);
+      });
+    };
+    run();
+  };
+
+  supervise('gateway', gateways, 'services/gateway/src/main.ts', {
     ...process.env,
     REDIS_URL: config.REDIS_URL,
     // The web client (built by `npm run build`, which `npm start` runs first) is served at /.
     WEB_ROOT: process.env.WEB_ROOT ?? path.join(root, 'services', 'web', 'dist'),
   });
-  children.add(gateway);
-  gateway.on('exit', (code) => {
-    children.delete(gateway);
-    if (!stopping) {
-      console.error(`[pulsecam] gateway exited (code ${code}); stopping`);
-      void stopAll(code || 1);
-    }
-  });
-
-  const restarts: number[] = [];
-  const startWorker = (index: number) => {
-    const worker = nodeService('services/worker/src/main.ts', {
-      ...process.env,
-      REDIS_URL: config.REDIS_URL,
-      METRICS_PORT: String(config.METRICS_PORT + index),
-    });
-    children.add(worker);
-    worker.on('exit', (code) => {
-      children.delete(worker);
-      if (stopping) return;
-      const now = Date.now();
-      restarts.push(now);
-      while (restarts.length && now - restarts[0] > 60_000) restarts.shift();
-      if (restarts.length > 5) {
-        console.error(`[pulsecam] workers keep exiting (last code ${code}); stopping`);
-        void stopAll(1);
-        return;
-      }
-      console.error(`[pulsecam] worker ${index} exited (code ${code}); restarting in 1 s`);
-      setTimeout(() => !stopping && startWorker(index), 1000);
-    });
-  };
-  for (let i = 0; i < config.WORKERS; i++) startWorker(i);
+  for (let i = 0; i < config.WORKERS; i++) {
+    supervise(`worker ${i}`, workers, 'services/worker/src/main.ts', { ...process.env, REDIS_URL: config.REDIS_URL, METRICS_PORT: String(config.METRICS_PORT + i) });
+  }
   const workerPorts = config.WORKERS > 0 ? ` (metrics on ports ${config.METRICS_PORT}..${config.METRICS_PORT + config.WORKERS - 1})` : '';
   say(`gateway on http://localhost:${process.env.PORT ?? 8000} (web page, /docs), ${config.WORKERS} worker(s)${workerPorts}; Ctrl-C stops`);
 

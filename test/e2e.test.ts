@@ -173,6 +173,42 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     assert.deepEqual(lost.guidance, ['no_face'], JSON.stringify(lost));
   });
 
+  test('one clock rule: frames far outside the session timeline are refused (422 naming the field), never stored then dropped; a retried batch is stored once', async () => {
+    const id = await createSession(service.baseUrl);
+    const frames = video.frames.slice(0, 30);
+    const body = { session_id: id, images: frames.map((f) => ({ image_data: f.jpeg.toString('base64'), timestamp: f.timestampMs })) };
+    assert.equal((await post(service.baseUrl, '/analyze-batch', body)).status, 200);
+    // The client retries the same batch (a lost answer): nothing is stored or counted twice.
+    assert.equal((await post(service.baseUrl, '/analyze-batch', body)).status, 200);
+    const image = video.frames[30].jpeg.toString('base64');
+    const noClock = await post(service.baseUrl, '/analyze-image', { session_id: id, image_data: image });
+    assert.equal(noClock.status, 422, JSON.stringify(noClock.body));
+    assert.equal(noClock.body.code, 'timestamp_out_of_range');
+    assert.equal(noClock.body.errors[0].field, 'timestamp');
+    const future = await post(service.baseUrl, '/analyze-image', { session_id: id, image_data: image, timestamp: 1e12 });
+    assert.equal(future.status, 422);
+    assert.match(future.body.detail, /expected -?\d+ to \d+ ms/);
+    // In a batch, the frame that fits is analysed and the one that does not is answered in place.
+    const mixed = await post(service.baseUrl, '/analyze-batch', {
+      session_id: id,
+      images: [{ image_data: image, timestamp: video.frames[30].timestampMs }, { image_data: image, timestamp: 1e12 }],
+    });
+    assert.equal(mixed.status, 200, JSON.stringify(mixed.body));
+    assert.equal(mixed.body.refused, 1);
+    assert.equal(mixed.body.results[0].face_detected, true);
+    assert.match(mixed.body.results[1].error, /outside this session's timeline/);
+    const status = await fetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
+    assert.equal(status.frames_received, 31, 'every accepted frame once, no refused one');
+    assert.equal(status.estimate.buffer_seconds > 0.9, true, 'the trace was not cut by the refused frames');
+    const redis = connectRedis(service.redisUrl);
+    try {
+      const store = new SessionStore(redis, service.prefix, { ttlSeconds: 300, maxSessions: 100, bufferSeconds: 30, bufferMaxSamples: 1800 });
+      assert.deepEqual((await store.trace(id)).map((x) => x.t), video.frames.slice(0, 31).map((f) => f.timestampMs));
+    } finally {
+      await redis.quit();
+    }
+  });
+
   test('device-measured samples (no images): dark skin, weak pulse, 10 and 60 fps', async () => {
     for (const fps of [10, 60]) {
       const id = await createSession(service.baseUrl);

@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { testPrefix, testRedis } from './redis.ts';
+import { connectRedis } from '@pulsecam/store';
+import { cleanPrefix, testPrefix, testRedis } from './redis.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -45,8 +46,8 @@ function start(entry: string, env: NodeJS.ProcessEnv, logs: string[], file: Writ
   return child;
 }
 
-export async function startService(options: { workers: number; env?: Record<string, string> }): Promise<RunningService> {
-  const { url: redisUrl } = await testRedis();
+export async function startService(options: { workers: number; env?: Record<string, string>; redisUrl?: string }): Promise<RunningService> {
+  const redisUrl = options.redisUrl ?? (await testRedis()).url;
   const prefix = testPrefix();
   const port = await freePort();
   const logs: string[] = [];
@@ -78,6 +79,11 @@ export async function startService(options: { workers: number; env?: Record<stri
       ),
     );
     file.end();
+    // Nothing of this run stays in the shared Redis (a Redis of the test's own may be gone already).
+    if (!options.redisUrl) {
+      const redis = connectRedis(redisUrl);
+      await cleanPrefix(redis, prefix).finally(() => redis.disconnect());
+    }
   };
   const deadline = Date.now() + 60_000;
   for (;;) {

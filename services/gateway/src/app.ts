@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import multer from 'multer';
 import type { GatewayDeps } from './deps.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, redisUnavailable } from './errors.ts';
+import { isRedisUnavailable } from '@pulsecam/store';
 import { buildOpenApi } from './openapi.ts';
 import { analyzeRouter } from './routes/analyze.route.ts';
 import { docsRouter } from './routes/docs.route.ts';
@@ -52,6 +53,12 @@ export function createApp(deps: GatewayDeps): express.Express {
     next();
   });
   app.use(cors(config.CORS_ORIGINS));
+  // Shutting down: only the probes still answer; everything else is told to come back elsewhere.
+  app.use((req, res, next) => {
+    if (!deps.lifecycle.shuttingDown || req.path === '/health' || req.path === '/ready') return next();
+    res.setHeader('Connection', 'close');
+    next(new ApiError('shutting_down', 'this instance is shutting down; retry (another instance will answer)', undefined, { 'Retry-After': '1' }));
+  });
   app.use(express.json({ limit: config.MAX_REQUEST_BYTES }));
 
   app.use(systemRouter(deps));
@@ -80,6 +87,8 @@ export function createApp(deps: GatewayDeps): express.Express {
       apiError = new ApiError('invalid_json', 'request body is not valid JSON');
     } else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
       apiError = new ApiError('unsupported_media_type', String(err.message));
+    } else if (isRedisUnavailable(err)) {
+      apiError = redisUnavailable();
     } else {
       (res.locals.log ?? log).error({ err }, 'unhandled error');
       apiError = new ApiError('internal', 'an unexpected error occurred; it has been logged');

@@ -5,6 +5,11 @@ import type { SessionStore } from '@pulsecam/store';
 import type { JobQueue } from './job-queue.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
+/** What the process is doing: the readiness probe and the request path read it. */
+export interface Lifecycle {
+  shuttingDown: boolean;
+}
+
 export interface GatewayDeps {
   config: GatewayConfig;
   redis: Redis;
@@ -14,4 +19,5 @@ export interface GatewayDeps {
   log: Logger;
   version: string;
   startedAt: number;
+  lifecycle: Lifecycle;
 }

@@ -17,6 +17,9 @@ export const ERRORS = {
   too_many_sessions: { status: 429, title: 'Too many sessions' },
   timeout: { status: 504, title: 'Processing timed out' },
   unavailable: { status: 503, title: 'Service unavailable' },
+  overloaded: { status: 503, title: 'Service overloaded' },
+  shutting_down: { status: 503, title: 'Service shutting down' },
+  timestamp_out_of_range: { status: 422, title: 'Capture time outside the session timeline' },
   internal: { status: 500, title: 'Internal error' },
 } as const;
 
@@ -53,6 +56,11 @@ export class ApiError extends Error {
       ...(this.fieldErrors?.length ? { errors: this.fieldErrors } : {}),
     };
   }
+}
+
+/** Redis could not be reached: a 503 the client may retry in a moment. */
+export function redisUnavailable(): ApiError {
+  return new ApiError('unavailable', 'the session store (Redis) is not reachable; retry in a moment', undefined, { 'Retry-After': '2' });
 }
 
 /** Zod issues to field errors: `images.3.image_data: Required`. */

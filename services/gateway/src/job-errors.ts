@@ -1,6 +1,6 @@
 /** Maps a job's failure to the API error a client should see. */
 import { JOB_ERROR_CODES, type JobErrorCode } from '@pulsecam/contracts';
-import { ApiError } from './errors.ts';
+import { ApiError, redisUnavailable } from './errors.ts';
 import { JobFailedError, JobTimeoutError } from './job-waiter.ts';
 
 export function parseJobFailure(reason: string): { code: JobErrorCode | null; detail: string } {
@@ -11,7 +11,10 @@ export function parseJobFailure(reason: string): { code: JobErrorCode | null; de
 
 export function apiErrorFromJob(err: unknown, field = 'image_data'): ApiError {
   if (err instanceof JobTimeoutError) {
-    return new ApiError('timeout', 'the workers did not finish in time; the frame may still be processed. Retry later or use ?async=true.');
+    return new ApiError(
+      'timeout',
+      'the workers did not answer in time; frames no worker had started were withdrawn (not stored), frames in progress may still be stored. Retry later or use ?async=true.',
+    );
   }
   if (err instanceof JobFailedError) {
     const { code, detail } = parseJobFailure(err.message);
@@ -29,5 +32,5 @@ export function apiErrorFromJob(err: unknown, field = 'image_data'): ApiError {
     }
   }
   if (err instanceof ApiError) return err;
-  return new ApiError('unavailable', 'the job queue is not reachable');
+  return redisUnavailable();
 }

@@ -3,10 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobs, QUEUE_NAME, type JobName, type PayloadOf, type ResultOf } from '@pulsecam/contracts';
-import { JobWaiter } from './job-waiter.ts';
+import { JobTimeoutError, JobWaiter } from './job-waiter.ts';
+
+/** Results kept in BullMQ's events stream (approximately; trimmed as it grows). */
+const EVENTS_MAX_LEN = 1000;
 
 export interface JobQueueOptions {
+  /** The request-path connection (fails fast). */
   connection: Redis;
+  /** A connection of the waiter's own for the blocking events stream. */
+  eventsConnection: Redis;
   prefix: string;
   asyncResultTtlSeconds: number;
 }
@@ -16,8 +22,10 @@ export class JobQueue {
   readonly waiter: JobWaiter;
 
   constructor(private readonly options: JobQueueOptions) {
-    this.queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: options.prefix });
-    this.waiter = new JobWaiter(options.connection, options.prefix);
+    // The events stream carries every result to the waiting gateways; it only needs to hold them
+    // until they are read, so it is kept short (BullMQ's default of 10,000 results is tens of MB).
+    this.queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: options.prefix, streams: { events: { maxLen: EVENTS_MAX_LEN } } });
+    this.waiter = new JobWaiter(options.eventsConnection, options.prefix);
   }
 
   async ready(): Promise<void> {
@@ -48,7 +56,28 @@ export class JobQueue {
       this.waiter.forget(jobId);
       throw err;
     }
-    return jobs[name].result.parse(await outcome) as ResultOf<K>;
+    try {
+      return jobs[name].result.parse(await outcome) as ResultOf<K>;
+    } catch (err) {
+      // Nobody waits for it any more: a job still waiting for a worker is withdrawn, so no
+      // frame is analysed (and stored) for a client that was already told it timed out.
+      if (err instanceof JobTimeoutError) await this.withdraw(jobId);
+      throw err;
+    }
+  }
+
+  /** Removes a job that has not started; a job a worker is already running finishes. */
+  async withdraw(jobId: string): Promise<boolean> {
+    try {
+      return (await this.queue.remove(jobId)) === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Jobs waiting for a worker (the admission check reads it). */
+  async waiting(): Promise<number> {
+    return this.queue.getWaitingCount();
   }
 
   /** Adds a job whose result is fetched later with GET /jobs/{id}. */
@@ -60,6 +89,8 @@ export class JobQueue {
   }
 
   async close(): Promise<void> {
+    // Synchronous jobs that no worker has started would run for nobody after the gateway is gone.
+    await Promise.all(this.waiter.pendingIds().map((id) => this.withdraw(id)));
     await this.waiter.close();
     await this.queue.close();
   }

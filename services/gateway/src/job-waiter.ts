@@ -23,12 +23,16 @@ interface Pending {
 
 export class JobWaiter {
   private readonly events: QueueEvents;
-  /** QueueEvents blocks on its connection, so it gets its own; BullMQ leaves closing it to us. */
-  private readonly connection: Redis;
   private readonly pending = new Map<string, Pending>();
 
-  constructor(connection: Redis, prefix: string) {
-    this.connection = connection.duplicate();
+  /**
+   * `connection` is the waiter's own (QueueEvents blocks on it, so it must wait out Redis outages
+   * rather than fail fast); the waiter closes it.
+   */
+  constructor(
+    private readonly connection: Redis,
+    prefix: string,
+  ) {
     this.events = new QueueEvents(QUEUE_NAME, { connection: this.connection, prefix });
     this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, (p) => p.resolve(returnvalue)));
     this.events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, (p) => p.reject(new JobFailedError(failedReason))));
@@ -47,6 +51,11 @@ export class JobWaiter {
       }, timeoutMs);
       this.pending.set(jobId, { resolve, reject, timer });
     });
+  }
+
+  /** Job ids still waited for (e.g. to withdraw their jobs on shutdown). */
+  pendingIds(): string[] {
+    return [...this.pending.keys()];
   }
 
   /** Stops waiting for a job (e.g. it could not be added). */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { loadGatewayConfig, loadOrExit, onShutdown } from '@pulsecam/config';
-import { connectRedis, SessionStore } from '@pulsecam/store';
+import { connectRedis, connectRequestRedis, SessionStore } from '@pulsecam/store';
 import { createApp } from './app.ts';
 import { JobQueue } from './job-queue.ts';
 import { GatewayMetrics } from './metrics.ts';
@@ -18,21 +18,34 @@ function version(): string {
 async function main(): Promise<void> {
   const config = loadOrExit('gateway', () => loadGatewayConfig());
   const log = pino({ level: config.LOG_LEVEL, base: { service: 'gateway', pid: process.pid } });
-  const redis = connectRedis(config.REDIS_URL);
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  // The request path fails fast when Redis is away (503 + Retry-After); the events stream waits it out.
+  const redis = connectRequestRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS);
+  const eventsRedis = connectRedis(config.REDIS_URL);
+  let redisDown = false;
+  const onRedisError = (err: Error) => {
+    if (!redisDown) log.warn({ err: err.message }, 'redis unreachable; answering 503 until it is back');
+    redisDown = true;
+  };
+  redis.on('error', onRedisError);
+  eventsRedis.on('error', onRedisError);
+  redis.on('ready', () => {
+    if (redisDown) log.info('redis reachable again');
+    redisDown = false;
+  });
   const store = new SessionStore(redis, config.KEY_PREFIX, {
     ttlSeconds: config.SESSION_TTL_SECONDS,
     maxSessions: config.MAX_SESSIONS,
     bufferSeconds: config.BUFFER_SECONDS,
     bufferMaxSamples: config.BUFFER_MAX_SAMPLES,
   });
-  const jobs = new JobQueue({ connection: redis, prefix: config.KEY_PREFIX, asyncResultTtlSeconds: config.ASYNC_RESULT_TTL_SECONDS });
+  const jobs = new JobQueue({ connection: redis, eventsConnection: eventsRedis, prefix: config.KEY_PREFIX, asyncResultTtlSeconds: config.ASYNC_RESULT_TTL_SECONDS });
   await jobs.ready();
   const metrics = new GatewayMetrics({
     queueCounts: () => jobs.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
     activeSessions: () => store.count(),
   });
-  const app = createApp({ config, redis, jobs, store, metrics, log, version: version(), startedAt: Date.now() });
+  const lifecycle = { shuttingDown: false };
+  const app = createApp({ config, redis, jobs, store, metrics, log, version: version(), startedAt: Date.now(), lifecycle });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -41,10 +54,20 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   log.info({ port, redis: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'gateway listening');
 
+  // Stop taking work (readiness 503, new analysis requests 503), let in-flight requests finish
+  // (their jobs are still being run by the workers), then close the queue and Redis.
   onShutdown(log, SHUTDOWN_DEADLINE_MS, [
-    ['http', () => new Promise<void>((r) => server.close(() => r()))],
+    ['not ready', () => (lifecycle.shuttingDown = true)],
+    [
+      'http',
+      () =>
+        new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeIdleConnections();
+        }),
+    ],
     ['queue', () => jobs.close()],
-    ['redis', () => redis.quit()],
+    ['redis', () => Promise.all([redis.quit(), eventsRedis.quit()])],
   ]);
 }
 

@@ -70,10 +70,13 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
     responses: {
       200: json(AnalyzeImageResponse, 'Frame analysed (a frame with no face is a result, not an error)'),
       202: json(JobAccepted, 'Queued (?async=true)'),
-      400: problem('Invalid request or unreadable image'),
+      400: problem('Invalid request, unreadable image, or malformed multipart body'),
       404: problem('Unknown or expired session'),
       413: problem('Image or body too large'),
-      504: problem('Workers did not answer in time'),
+      415: problem('Neither JSON nor multipart'),
+      422: problem('Capture time outside the session timeline (timestamp_out_of_range)'),
+      503: problem('Redis unreachable, workers overloaded, or shutting down (with Retry-After)'),
+      504: problem('Workers did not answer in time (a job no worker had started is withdrawn)'),
     },
   });
   registry.registerPath({
@@ -86,16 +89,27 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
     responses: {
       200: json(AnalyzeBatchResponse, 'Per-image results and the session estimate'),
       202: json(BatchAccepted, 'Queued (?async=true)'),
-      400: problem('Invalid request'),
+      400: problem('Invalid request or malformed multipart body'),
       404: problem('Unknown or expired session'),
       413: problem('Image or body too large'),
+      415: problem('Neither JSON nor multipart'),
+      422: problem('No frame of the batch fits the session timeline'),
+      503: problem('Redis unreachable, workers overloaded, or shutting down (with Retry-After)'),
+      504: problem('Workers did not answer in time'),
     },
   });
   registry.registerPath({
     method: 'post', path: '/session/{id}/samples', tags: ['Analysis'], summary: 'Add colour samples measured on the device',
     description: `For clients that extract the mean skin colour themselves (no image leaves the device): up to ${config.MAX_SAMPLES_PER_REQUEST} samples of {timestamp, r, g, b} per request, stored in the session trace and estimated by the same code as images. Any frame rate from 10 to 60 fps.`,
     request: { params: idParams, body: { content: { 'application/json': { schema: SamplesRequest } } } },
-    responses: { 200: json(SamplesResponse, 'Samples stored; the session estimate'), 400: problem('Invalid samples'), 404: problem('Unknown or expired session') },
+    responses: {
+      200: json(SamplesResponse, 'Samples stored (each capture time once); the session estimate'),
+      400: problem('Invalid samples'),
+      404: problem('Unknown or expired session'),
+      415: problem('Not JSON'),
+      422: problem('No sample fits the session timeline'),
+      503: problem('Redis unreachable or workers overloaded (with Retry-After)'),
+    },
   });
   registry.registerPath({
     method: 'get', path: '/jobs/{id}', tags: ['Analysis'], summary: 'State and result of an async job',
@@ -106,8 +120,8 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
     method: 'get', path: '/health', tags: ['System'], summary: 'Liveness', responses: { 200: json(HealthResponse, 'Alive') },
   });
   registry.registerPath({
-    method: 'get', path: '/ready', tags: ['System'], summary: 'Readiness (Redis reachable)',
-    responses: { 200: json(ReadyResponse, 'Ready'), 503: json(ReadyResponse, 'Redis unreachable') },
+    method: 'get', path: '/ready', tags: ['System'], summary: 'Readiness: Redis reachable, a worker alive (heartbeat), not shutting down',
+    responses: { 200: json(ReadyResponse, 'Ready'), 503: json(ReadyResponse, 'Not ready, with the reason') },
   });
   registry.registerPath({
     method: 'get', path: '/status', tags: ['System'], summary: 'Queue, workers, sessions, limits',

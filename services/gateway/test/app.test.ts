@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { loadGatewayConfig } from '@pulsecam/config';
-import { SessionStore } from '@pulsecam/store';
+import { beat, connectRedis, SessionStore } from '@pulsecam/store';
 import type { Redis } from 'ioredis';
 import { createApp } from '../src/app.ts';
 import { JobQueue } from '../src/job-queue.ts';
@@ -27,6 +27,7 @@ describe('gateway HTTP API (no workers)', () => {
   let base: string;
   let jobs: JobQueue;
   const prefix = testPrefix();
+  const lifecycle = { shuttingDown: false };
 
   before(async () => {
     let url: string;
@@ -38,13 +39,14 @@ describe('gateway HTTP API (no workers)', () => {
       MAX_IMAGE_BYTES: '2048',
       MAX_BATCH_IMAGES: '2',
       JOB_TIMEOUT_MS: '300',
+      MAX_QUEUED_JOBS: '1',
       MAX_REQUEST_BYTES: '100000',
     });
     const store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: 3, bufferSeconds: 30, bufferMaxSamples: 100 });
-    jobs = new JobQueue({ connection: redis, prefix, asyncResultTtlSeconds: 60 });
+    jobs = new JobQueue({ connection: redis, eventsConnection: connectRedis(url), prefix, asyncResultTtlSeconds: 60 });
     await jobs.ready();
     const metrics = new GatewayMetrics({ queueCounts: () => jobs.queue.getJobCounts('waiting', 'active'), activeSessions: () => store.count() });
-    const app = createApp({ config, redis, jobs, store, metrics, log: pino({ level: 'silent' }), version: '9.9.9', startedAt: Date.now() });
+    const app = createApp({ config, redis, jobs, store, metrics, log: pino({ level: 'silent' }), version: '9.9.9', startedAt: Date.now(), lifecycle });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -72,10 +74,30 @@ describe('gateway HTTP API (no workers)', () => {
     assert.equal(h.status, 200);
     assert.equal(h.body.status, 'healthy');
     assert.equal(h.body.version, '9.9.9');
+    // Redis answers but no worker has said it is alive: not ready.
     const r = await req('GET', '/ready');
-    assert.deepEqual(r.body, { status: 'ready', redis: 'ok', workers: 0 });
+    assert.equal(r.status, 503);
+    assert.deepEqual(r.body, { status: 'not_ready', redis: 'ok', workers: 0, reason: 'no_workers' });
+    await beat(redis, prefix, { id: 'w1', pid: 1, host: 'test', startedAt: Date.now(), jobs: 0 });
+    const ready = await req('GET', '/ready');
+    assert.equal(ready.status, 200);
+    assert.deepEqual(ready.body, { status: 'ready', redis: 'ok', workers: 1 });
+    // A heartbeat older than the horizon no longer counts.
+    await beat(redis, prefix, { id: 'w1', pid: 1, host: 'test', startedAt: Date.now(), jobs: 0 }, Date.now() - 60_000);
+    assert.equal((await req('GET', '/ready')).status, 503);
+    // Shutting down: not ready, and analysis is refused with Retry-After; liveness still answers.
+    lifecycle.shuttingDown = true;
+    const closing = await req('GET', '/ready');
+    assert.equal(closing.body.reason, 'shutting_down');
+    const refused = await req('POST', '/create-session', {});
+    assert.equal(refused.status, 503);
+    assert.equal(refused.body.code, 'shutting_down');
+    assert.equal(refused.headers.get('retry-after'), '1');
+    assert.equal((await req('GET', '/health')).status, 200);
+    lifecycle.shuttingDown = false;
     const s = await req('GET', '/status');
     assert.equal(s.body.workers, 0);
+    assert.deepEqual(s.body.worker_heartbeats, []);
     assert.equal(s.body.sessions.max, 3);
     assert.equal(s.body.limits.max_batch_images, 2);
   });
@@ -145,11 +167,53 @@ describe('gateway HTTP API (no workers)', () => {
     await req('DELETE', `/session/${id}`);
   });
 
-  test('without workers a synchronous request times out with 504, not a hang', async () => {
+  test('without workers a synchronous request times out with 504, not a hang, and leaves no job behind', async () => {
     const id = (await req('POST', '/create-session')).body.session_id;
-    const r = await req('POST', '/analyze-image', { session_id: id, image_data: PNG_1x1 });
+    const r = await req('POST', '/analyze-image', { session_id: id, image_data: PNG_1x1, timestamp: 1000 });
     assert.equal(r.status, 504);
     assert.equal(r.body.code, 'timeout');
+    // The job nobody waits for any more was withdrawn: no worker will analyse it for nobody later.
+    assert.equal(await jobs.queue.getWaitingCount(), 0);
+    await req('DELETE', `/session/${id}`);
+  });
+
+  test('malformed multipart is a 400, another content type a 415', async () => {
+    const id = (await req('POST', '/create-session')).body.session_id;
+    const truncated = await fetch(`${base}/analyze-batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=XyZ' },
+      body: '--XyZ\r\nContent-Disposition: form-data; name="session_id"\r\n\r\n' + id + '\r\n--XyZ\r\nContent-Disposition: form-data; name="images"; filename="a.png"\r\n',
+    });
+    assert.equal(truncated.status, 400);
+    const body = (await truncated.json()) as Json;
+    assert.equal(body.code, 'validation_failed');
+    assert.match(body.detail, /malformed multipart/);
+    const noBoundary = await fetch(`${base}/analyze-image`, { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'hello' });
+    assert.equal(noBoundary.status, 400);
+    for (const path of ['/analyze-image', '/analyze-batch', `/session/${id}/samples`]) {
+      const wrong = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'session_id=1' });
+      assert.equal(wrong.status, 415, path);
+      assert.equal(((await wrong.json()) as Json).code, 'unsupported_media_type');
+    }
+    await req('DELETE', `/session/${id}`);
+  });
+
+  test('when the workers fall behind, new requests get a fast 503 with Retry-After, not a 504 later', async () => {
+    const id = (await req('POST', '/create-session')).body.session_id;
+    // No workers here: async jobs pile up. Async requests may queue 10x deeper than synchronous ones.
+    const limit = 1;
+    for (let i = 0; i <= 10 * limit; i++) {
+      const queued = await req('POST', '/analyze-image?async=true', { session_id: id, image_data: PNG_1x1, timestamp: 1000 + i });
+      assert.equal(queued.status, 202, JSON.stringify(queued.body));
+    }
+    const started = Date.now();
+    const refusedSync = await req('POST', '/analyze-image', { session_id: id, image_data: PNG_1x1, timestamp: 2000 });
+    assert.equal(refusedSync.status, 503);
+    assert.equal(refusedSync.body.code, 'overloaded');
+    assert.equal(refusedSync.headers.get('retry-after'), '1');
+    assert.ok(Date.now() - started < 1000);
+    const refusedAsync = await req('POST', '/analyze-image?async=true', { session_id: id, image_data: PNG_1x1, timestamp: 2001 });
+    assert.equal(refusedAsync.status, 503);
     await jobs.queue.obliterate({ force: true });
     await req('DELETE', `/session/${id}`);
   });

@@ -1,13 +1,16 @@
 /** Worker process: load models, consume the queue, serve /metrics, shut down cleanly. */
 import { pino } from 'pino';
 import { loadOrExit, loadWorkerConfig, onShutdown } from '@pulsecam/config';
-import { connectRedis, SessionStore } from '@pulsecam/store';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { beat, connectRedis, forget, SessionStore, type WorkerBeat } from '@pulsecam/store';
 import type { FaceDetector } from '@pulsecam/vision';
 import { createFrameWorker } from './frame-worker.ts';
 import { WorkerMetrics } from './metrics.ts';
 import { detectorFromConfig, pipelineFromConfig } from './pipeline.ts';
 
 const SHUTDOWN_DEADLINE_MS = 20_000;
+const HEARTBEAT_MS = 5_000;
 
 async function main(): Promise<void> {
   const config = loadOrExit('worker', () => loadWorkerConfig());
@@ -55,15 +58,25 @@ async function main(): Promise<void> {
   const tensorTimer = setInterval(() => metrics.tensors.set(detector.tensorMemory().numTensors), 5000);
   tensorTimer.unref();
 
+  // Heartbeats tell the gateway's readiness probe that a worker is alive (not just connected).
+  const identity: WorkerBeat = { id: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, pid: process.pid, host: hostname(), startedAt: Date.now(), jobs: 0 };
+  worker.on('completed', () => identity.jobs++);
+  const sendBeat = () => beat(redis, config.KEY_PREFIX, identity).catch((err: Error) => log.debug({ err: err.message }, 'heartbeat failed'));
+  const beatTimer = setInterval(() => void sendBeat(), HEARTBEAT_MS);
+  beatTimer.unref();
+
   onShutdown(log, SHUTDOWN_DEADLINE_MS, [
     ['not ready', () => (ready = false)],
-    ['worker', () => worker.close()],
+    ['heartbeat', () => clearInterval(beatTimer)],
+    ['worker (finishing active jobs)', () => worker.close()],
+    ['deregister', () => forget(redis, config.KEY_PREFIX, identity.id)],
     ['redis', () => redis.quit()],
     ['metrics', () => new Promise<void>((r) => metricsServer.close(() => r()))],
   ]);
 
   void worker.run().catch((err) => log.error({ err }, 'worker stopped with an error'));
   await worker.waitUntilReady();
+  await sendBeat();
   ready = true;
   log.info({ queue: 'frames', concurrency: config.WORKER_CONCURRENCY, metricsPort }, 'worker ready');
 }

@@ -43,6 +43,12 @@ export const GatewayEnv = CommonEnv.extend({
   /** How long results of ?async=true jobs stay readable at GET /jobs/{id}. */
   ASYNC_RESULT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
   CORS_ORIGINS: z.string().default('*'),
+  /** Longest a Redis command on the request path may take; past it the request answers 503. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1500),
+  /** Jobs waiting for a worker beyond which new analysis requests are refused (503 + Retry-After). */
+  MAX_QUEUED_JOBS: z.coerce.number().int().min(1).max(100_000).default(40),
+  /** How far past the session's newest frame (plus the wall time since) a capture timestamp may be. */
+  CLOCK_TOLERANCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   /** Serve the web client from this folder at / (empty: do not serve it). */
   WEB_ROOT: z.string().default(''),
 });

@@ -91,6 +91,7 @@ export const AnalyzeBatchResponse = z
   .object({
     session_id: SessionId,
     processed: z.number().int(),
+    refused: z.number().int().meta({ description: 'Frames refused because their capture time is outside the session timeline (see their `error`); not stored.' }),
     faces_detected: z.number().int(),
     results: z.array(BatchItemResult),
     heart_rate: z.number().nullable(),
@@ -107,7 +108,9 @@ export const AnalyzeBatchResponse = z
 
 export const SamplesResponse = Estimate.extend({
   session_id: SessionId,
-  accepted: z.number().int().meta({ description: 'Samples stored by this request.' }),
+  accepted: z.number().int().meta({ description: 'Samples that fit the session timeline (stored now, or already stored by an earlier send of the same capture time).' }),
+  stored: z.number().int().meta({ description: 'Samples newly stored by this request (a capture time already stored is not stored twice).' }),
+  refused: z.array(z.object({ field: z.string(), message: z.string() })).meta({ description: 'Samples refused: capture time outside the session timeline.' }),
 }).meta({ id: 'SamplesResponse' });
 
 export const CreateSessionResponse = z
@@ -149,7 +152,12 @@ export const HealthResponse = z
   .meta({ id: 'HealthResponse' });
 
 export const ReadyResponse = z
-  .object({ status: z.enum(['ready', 'not_ready']), redis: z.enum(['ok', 'unreachable']), workers: z.number().int() })
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    redis: z.enum(['ok', 'unreachable']),
+    workers: z.number().int().meta({ description: 'Workers whose heartbeat is younger than 15 s.' }),
+    reason: z.enum(['redis_unreachable', 'no_workers', 'shutting_down']).optional().meta({ description: 'Why not ready.' }),
+  })
   .meta({ id: 'ReadyResponse' });
 
 export const StatusResponse = z
@@ -165,7 +173,10 @@ export const StatusResponse = z
       failed: z.number().int(),
       delayed: z.number().int(),
     }),
-    workers: z.number().int().meta({ description: 'Worker connections currently consuming the queue.' }),
+    workers: z.number().int().meta({ description: 'Workers whose heartbeat is younger than 15 s.' }),
+    worker_heartbeats: z
+      .array(z.object({ id: z.string(), pid: z.number().int(), host: z.string(), jobs: z.number().int(), last_seen_ms_ago: z.number() }))
+      .meta({ description: 'Each live worker: process, host, jobs finished, and how long ago it last said it was alive.' }),
     sessions: z.object({ active: z.number().int(), max: z.number().int() }),
     limits: z.object({
       max_image_bytes: z.number().int(),
@@ -186,6 +197,8 @@ export const JobAccepted = z
 
 export const BatchAccepted = JobAccepted.extend({
   session_status_url: z.string().meta({ description: 'Where the session estimate is read once the batch has run.' }),
+  refused: z.number().int().meta({ description: 'Frames refused before queueing (capture time outside the session timeline); not in the job.' }),
+  refused_frames: z.array(z.object({ index: z.number().int(), field: z.string(), message: z.string() })),
 }).meta({ id: 'BatchAccepted', description: 'The whole batch is one job: its frames are analysed in capture order by one worker.' });
 
 export const JobStatus = z

@@ -1,3 +1,4 @@
 export * from './redis.ts';
 export * from './sample.ts';
 export * from './session-store.ts';
+export * from './heartbeats.ts';

@@ -22,7 +22,8 @@ export interface TraceSample {
 const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
 const roundRgb = (c: Rgb): Rgb => [round(c[0]), round(c[1]), round(c[2])];
 
-export function encodeSample(sample: TraceSample, nonce: string): string {
+/** One entry per capture time: the trace holds each frame once (see the store's append script). */
+export function encodeSample(sample: TraceSample): string {
   return JSON.stringify({
     t: sample.t,
     s: roundRgb(sample.skin),
@@ -30,7 +31,6 @@ export function encodeSample(sample: TraceSample, nonce: string): string {
     ...(sample.pixels ? { n: sample.pixels } : {}),
     ...(sample.background ? { b: roundRgb(sample.background) } : {}),
     ...(sample.pose ? { p: sample.pose.map((v) => round(v, 4)) } : {}),
-    u: nonce,
   });
 }
 

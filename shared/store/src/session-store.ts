@@ -32,6 +32,10 @@ export interface SessionMeta {
   estimatedAt: number | null;
   /** The face tracking state of the session's frame stream (opaque JSON, owned by the worker). */
   track: unknown;
+  /** Whose clock the session's frame times are on: set by its first frame. */
+  clock: 'capture' | 'receive' | null;
+  /** Newest capture time the gateway has accepted (it may not be analysed yet). */
+  admittedTs: number | null;
 }
 
 const CREATE_SCRIPT = `
@@ -47,36 +51,46 @@ return 1
 `;
 
 // KEYS: index, meta, trace.
-// ARGV: now, ttl ms, id, frames, newest frame ts, buffer ms, max samples, box json, track json,
-// samples with a face, then (score, member) pairs (samples and no-face markers). Empty box/track
-// strings leave the stored ones as they are.
+// ARGV: now, ttl ms, id, (unused), newest frame ts, buffer ms, max samples, box json, track json,
+// samples with a face, then (score, member) pairs (samples first, then no-face markers). Empty
+// box/track strings leave the stored ones as they are. A frame whose capture time the trace
+// already holds is not stored again (a retried job, a client's retry): exactly once. Returns -1
+// when the session does not exist, else the number of frames newly stored.
 const APPEND_SCRIPT = `
-if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
 local ts = tonumber(ARGV[5])
-redis.call('HINCRBY', KEYS[2], 'frames', tonumber(ARGV[4]))
 local last = tonumber(redis.call('HGET', KEYS[2], 'last_frame_ts') or '-1')
 if ts > last then redis.call('HSET', KEYS[2], 'last_frame_ts', ts) end
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'track', ARGV[9]) end
+local faceCount = tonumber(ARGV[10])
 local pairs = (#ARGV - 10) / 2
-if pairs > 0 then
-  redis.call('HINCRBY', KEYS[2], 'faces', tonumber(ARGV[10]))
-  for i = 0, pairs - 1 do
-    redis.call('ZADD', KEYS[3], ARGV[11 + 2 * i], ARGV[12 + 2 * i])
+local added = 0
+local addedFaces = 0
+for i = 0, pairs - 1 do
+  local score = ARGV[11 + 2 * i]
+  if redis.call('ZCOUNT', KEYS[3], score, score) == 0 then
+    redis.call('ZADD', KEYS[3], score, ARGV[12 + 2 * i])
+    added = added + 1
+    if i < faceCount then addedFaces = addedFaces + 1 end
   end
+end
+redis.call('HINCRBY', KEYS[2], 'frames', added)
+if addedFaces > 0 then redis.call('HINCRBY', KEYS[2], 'faces', addedFaces) end
+if added > 0 then
   local newest = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
   local cutoff = tonumber(newest[2]) - tonumber(ARGV[6])
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. cutoff)
   local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[7])
   if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1) end
-  if ARGV[8] ~= '' then redis.call('HSET', KEYS[2], 'last_box', ARGV[8]) end
 end
+if ARGV[8] ~= '' then redis.call('HSET', KEYS[2], 'last_box', ARGV[8]) end
 redis.call('HSET', KEYS[2], 'last_seen', now)
 redis.call('PEXPIRE', KEYS[2], ttl)
 if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ttl) end
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[3])
-return 1
+return added
 `;
 
 const TOUCH_SCRIPT = `
@@ -140,19 +154,20 @@ export class SessionStore {
    * to the buffer limits. False when the session does not exist.
    */
   async recordFrame(id: string, frameTs: number, sample: TraceSample | null, box: SessionMeta['lastBox']): Promise<boolean> {
-    return this.append(id, 1, frameTs, sample ? [sample] : [], sample ? [] : [frameTs], box, null);
+    return (await this.append(id, frameTs, sample ? [sample] : [], sample ? [] : [frameTs], box, null)) !== null;
   }
 
   /**
-   * Records a batch of analysed frames in one step: counts them, stores the samples of those with
-   * a face, keeps the newest face box and the stream's tracking state. False when the session
-   * does not exist.
+   * Records a batch of analysed frames in one step: stores the samples of those with a face and
+   * marks those without, keeps the newest face box and the stream's tracking state. A frame whose
+   * capture time is already stored is not stored or counted again. Returns how many frames were
+   * newly stored, or null when the session does not exist.
    */
   async recordFrames(
     id: string,
-    batch: { frames: number; newestTs: number; samples: TraceSample[]; noFaceTimes: number[]; box: SessionMeta['lastBox']; track: unknown },
-  ): Promise<boolean> {
-    return this.append(id, batch.frames, batch.newestTs, batch.samples, batch.noFaceTimes, batch.box, batch.track);
+    batch: { newestTs: number; samples: TraceSample[]; noFaceTimes: number[]; box: SessionMeta['lastBox']; track: unknown },
+  ): Promise<number | null> {
+    return this.append(id, batch.newestTs, batch.samples, batch.noFaceTimes, batch.box, batch.track);
   }
 
   /**
@@ -167,25 +182,27 @@ export class SessionStore {
     await this.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, sessionKeys(this.prefix, id).lock, token);
   }
 
-  /** Stores client-measured samples (one per frame) in one step. False when the session does not exist. */
-  async recordSamples(id: string, samples: TraceSample[]): Promise<boolean> {
-    if (samples.length === 0) return this.touch(id);
+  /**
+   * Stores client-measured samples (one per frame) in one step, each capture time once. Returns
+   * how many were newly stored, or null when the session does not exist.
+   */
+  async recordSamples(id: string, samples: TraceSample[]): Promise<number | null> {
+    if (samples.length === 0) return (await this.touch(id)) ? 0 : null;
     const newest = samples.reduce((m, s) => Math.max(m, s.t), -Infinity);
-    return this.append(id, samples.length, newest, samples, [], null, null);
+    return this.append(id, newest, samples, [], null, null);
   }
 
   private async append(
     id: string,
-    frames: number,
     newestTs: number,
     samples: TraceSample[],
     noFaceTimes: number[],
     box: SessionMeta['lastBox'],
     track: unknown,
-  ): Promise<boolean> {
+  ): Promise<number | null> {
     const k = sessionKeys(this.prefix, id);
     const pairs: (string | number)[] = [];
-    for (const s of samples) pairs.push(s.t, encodeSample(s, randomUUID().slice(0, 8)));
+    for (const s of samples) pairs.push(s.t, encodeSample(s));
     for (const t of noFaceTimes) pairs.push(t, encodeNoFace(t));
     const ok = await this.redis.eval(
       APPEND_SCRIPT,
@@ -196,7 +213,7 @@ export class SessionStore {
       this.clock(),
       this.ttlMs,
       id,
-      frames,
+      '',
       newestTs,
       this.limits.bufferSeconds * 1000,
       this.limits.bufferMaxSamples,
@@ -205,7 +222,7 @@ export class SessionStore {
       samples.length,
       ...pairs,
     );
-    return ok === 1;
+    return Number(ok) < 0 ? null : Number(ok);
   }
 
   /** The session's samples (frames with a face) in time order. */
@@ -231,6 +248,28 @@ export class SessionStore {
     const [[, h], [, ttl]] = (await this.redis.multi().hgetall(key).pttl(key).exec()) as [[Error | null, Record<string, string>], [Error | null, number]];
     if (!h.created_at) return null;
     return parseMeta(id, h, this.clock() + Math.max(0, ttl));
+  }
+
+  /** Sets the session's clock if it has none yet; returns the clock it has (null: no session). */
+  async claimClock(id: string, clock: 'capture' | 'receive'): Promise<'capture' | 'receive' | null> {
+    const { meta } = sessionKeys(this.prefix, id);
+    const result = (await this.redis.eval(
+      "if redis.call('EXISTS', KEYS[1]) == 0 then return false end redis.call('HSETNX', KEYS[1], 'clock', ARGV[1]) return redis.call('HGET', KEYS[1], 'clock')",
+      1,
+      meta,
+      clock,
+    )) as string | null;
+    return result === 'capture' || result === 'receive' ? result : null;
+  }
+
+  /** Notes the newest capture time accepted for analysis (queued work counts for the timeline too). */
+  async noteAdmitted(id: string, newestTs: number): Promise<void> {
+    await this.redis.eval(
+      "if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('HGET', KEYS[1], 'admitted_ts') or '-1') < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'admitted_ts', ARGV[1]) end return 1",
+      1,
+      sessionKeys(this.prefix, id).meta,
+      newestTs,
+    );
   }
 
   async saveEstimate(id: string, estimate: unknown): Promise<void> {
@@ -287,5 +326,7 @@ function parseMeta(id: string, h: Record<string, string>, expiresAt: number): Se
     lastEstimate: h.estimate ? (JSON.parse(h.estimate) as unknown) : null,
     estimatedAt: h.estimate_at !== undefined ? Number(h.estimate_at) : null,
     track: h.track ? (JSON.parse(h.track) as unknown) : null,
+    clock: h.clock === 'capture' || h.clock === 'receive' ? h.clock : null,
+    admittedTs: h.admitted_ts !== undefined ? Number(h.admitted_ts) : null,
   };
 }

@@ -40,7 +40,7 @@ describe('SessionStore on real Redis', () => {
     const id = await store.create();
     const track = { format: '640x480', t: 1200, face: null, search: { misses: 2, wait: 1 }, skin: null };
     const box = { x: 1, y: 2, width: 3, height: 4 };
-    assert.equal(await store.recordFrames(id, { frames: 4, newestTs: 1300, samples: [sample(1000), sample(1100)], noFaceTimes: [1200, 1300], box, track }), true);
+    assert.equal(await store.recordFrames(id, { newestTs: 1300, samples: [sample(1000), sample(1100)], noFaceTimes: [1200, 1300], box, track }), 4);
     const meta = await store.meta(id);
     assert.equal(meta?.frames, 4);
     assert.equal(meta?.faces, 2);
@@ -51,9 +51,27 @@ describe('SessionStore on real Redis', () => {
     assert.deepEqual(timeline.samples.map((x) => x.t), [1000, 1100]);
     assert.deepEqual(timeline.noFaceTimes, [1200, 1300]);
     // A later batch without a face box keeps the last one.
-    await store.recordFrames(id, { frames: 1, newestTs: 1400, samples: [], noFaceTimes: [1400], box: null, track: { ...track, t: 1400 } });
+    await store.recordFrames(id, { newestTs: 1400, samples: [], noFaceTimes: [1400], box: null, track: { ...track, t: 1400 } });
     assert.deepEqual((await store.meta(id))?.lastBox, box);
     assert.equal(((await store.meta(id))?.track as { t: number }).t, 1400);
+  });
+
+  test('a frame is stored and counted once, however often it is sent (retried jobs, client retries)', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, limits);
+    const id = await store.create();
+    const batch = { newestTs: 1200, samples: [sample(1000), sample(1100)], noFaceTimes: [1200], box: null, track: null };
+    assert.equal(await store.recordFrames(id, batch), 3);
+    assert.equal(await store.recordFrames(id, batch), 0, 'the same batch again stores nothing');
+    assert.equal(await store.recordFrames(id, { ...batch, samples: [sample(1100), sample(1300)], noFaceTimes: [], newestTs: 1300 }), 1);
+    assert.equal(await store.recordSamples(id, [sample(1000), sample(1400)]), 1);
+    const meta = await store.meta(id);
+    assert.equal(meta?.frames, 5);
+    assert.equal(meta?.faces, 4);
+    const timeline = await store.timeline(id);
+    assert.deepEqual(timeline.samples.map((x) => x.t), [1000, 1100, 1300, 1400]);
+    assert.deepEqual(timeline.noFaceTimes, [1200]);
+    assert.equal(await store.recordSamples('00000000-0000-4000-8000-000000000000', [sample(1)]), null);
   });
 
   test('one holder of a session stream at a time; only the holder releases it; it expires by itself', async () => {
@@ -154,12 +172,12 @@ describe('SessionStore.recordSamples on real Redis', () => {
     const store = new SessionStore(redis, prefix, limits);
     const id = await store.create();
     const samples = [300, 100, 200].map((t) => ({ t, skin: [t, 1, 2] as [number, number, number] }));
-    assert.equal(await store.recordSamples(id, samples), true);
+    assert.equal(await store.recordSamples(id, samples), 3);
     assert.deepEqual((await store.trace(id)).map((s) => s.t), [100, 200, 300]);
     const meta = await store.meta(id);
     assert.equal(meta?.frames, 3);
     assert.equal(meta?.faces, 3);
     assert.equal(meta?.lastFrameTs, 300);
-    assert.equal(await store.recordSamples('00000000-0000-4000-8000-000000000000', samples), false);
+    assert.equal(await store.recordSamples('00000000-0000-4000-8000-000000000000', samples), null);
   });
 });

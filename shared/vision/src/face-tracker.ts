@@ -77,6 +77,8 @@ export interface TrackerOptions {
   holdResidual: number;
   /** Landmarks are refitted at least every this many frames. */
   maxHeldFrames: number;
+  /** Only a face that was still when last fitted is held (filtered speed below this, px/s): a fit made while moving is refitted until the face settles. */
+  holdMaxSpeedPx: number;
   shapeFilter: ShapeFilterParams;
   guidance: GuidanceLimits;
 }
@@ -93,6 +95,7 @@ export const DEFAULT_TRACKER: TrackerOptions = {
   holdMotionPx: 0.25,
   holdResidual: 0.1,
   maxHeldFrames: 4,
+  holdMaxSpeedPx: 2,
   shapeFilter: DEFAULT_SHAPE_FILTER,
   guidance: DEFAULT_GUIDANCE_LIMITS,
 };
@@ -208,6 +211,8 @@ export class FaceTracker {
   private stillSinceFit(image: RgbImage, face: TrackedFace): boolean {
     const gate = face.gate;
     if (!gate || gate.held >= this.options.maxHeldFrames) return false;
+    const [vx, vy] = face.filter.pose.speed;
+    if (Math.hypot(vx, vy) > this.options.holdMaxSpeedPx) return false;
     const motion = patchMotion(decodePatch(gate.patch), samplePatch(image, gate.box));
     const px = (Math.hypot(motion.dx, motion.dy) * gate.box.width) / PATCH_SIZE;
     return px < this.options.holdMotionPx && motion.residual < this.options.holdResidual;

@@ -3,13 +3,17 @@
  * (image files). Images are checked here, analysed by the workers, and answered synchronously,
  * or with a job id when ?async=true.
  */
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { requestSchemas, type PayloadOf, type ResultOf } from '@pulsecam/contracts';
 import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { checkBase64Image } from '../image-input.ts';
+import { admitFrames, admitWork, type FramesAdmission } from '../admission.ts';
 import { apiErrorFromJob } from '../job-errors.ts';
+
+/** Async jobs may queue this many times deeper than synchronous ones before they are refused. */
+const ASYNC_QUEUE_FACTOR = 10;
 import { parseOrThrow } from '../validate.ts';
 import { AsyncQuery } from './params.ts';
 
@@ -70,6 +74,10 @@ export function toBatchResponse(r: FramesResult) {
   };
 }
 
+function hasBody(req: Request): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}
+
 function isAsync(req: Request): boolean {
   const q = parseOrThrow(AsyncQuery, req.query);
   return q.async === 'true' || q.async === '1';
@@ -105,19 +113,25 @@ export function analyzeRouter(deps: GatewayDeps): Router {
   const router = Router();
   const { config, jobs, store, metrics } = deps;
   const { AnalyzeImageRequest, AnalyzeBatchRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES, maxSamples: config.MAX_SAMPLES_PER_REQUEST });
-  const upload = multer({
+  const parseMultipart = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: config.MAX_IMAGE_BYTES, files: config.MAX_BATCH_IMAGES, fields: 8, fieldSize: config.MAX_BATCH_IMAGES * 24 },
   }).any();
+  // JSON or multipart only (415 otherwise); a multipart body that cannot be parsed is the client's error (400).
+  const upload: RequestHandler = (req, res, next) => {
+    if (hasBody(req) && !req.is(['application/json', 'multipart/form-data'])) {
+      next(new ApiError('unsupported_media_type', `send application/json or multipart/form-data, not ${req.headers['content-type'] ?? 'no content type'}`));
+      return;
+    }
+    parseMultipart(req, res, (err?: unknown) => {
+      if (!err || err instanceof multer.MulterError) return next(err);
+      const detail = `malformed multipart body: ${(err as Error).message}`;
+      next(new ApiError('validation_failed', detail, [{ field: '(multipart)', message: detail }]));
+    });
+  };
   const multipart = (req: Request) => Boolean(req.is('multipart/form-data'));
 
-  async function requireSession(id: string): Promise<void> {
-    if (!(await store.exists(id))) {
-      throw new ApiError('session_not_found', `session ${id} does not exist or has expired`, [
-        { field: 'session_id', message: 'unknown or expired session: create one with POST /create-session' },
-      ]);
-    }
-  }
+  const clockLimits = { bufferMs: config.BUFFER_SECONDS * 1000, toleranceMs: config.CLOCK_TOLERANCE_MS };
 
   async function timed<T>(job: string, work: () => Promise<T>): Promise<T> {
     const end = metrics.jobDuration.startTimer({ job });
@@ -131,16 +145,28 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     }
   }
 
-  /** Runs (or, with ?async=true, queues) one frames job and answers with `reply`'s shape. */
-  async function submit(res: Response, payload: PayloadOf<'frames.analyze'>, asyncMode: boolean): Promise<void> {
+  /**
+   * Runs (or, with ?async=true, queues) one frames job for the admitted frames and answers with
+   * `reply`'s shape; refused frames are answered in place with their reason, and counted.
+   */
+  async function submit(res: Response, payload: PayloadOf<'frames.analyze'>, asyncMode: boolean, admission: FramesAdmission): Promise<void> {
     const endpoint = payload.reply === 'image' ? 'analyze-image' : 'analyze-batch';
+    await admitWork(jobs, asyncMode ? config.MAX_QUEUED_JOBS * ASYNC_QUEUE_FACTOR : config.MAX_QUEUED_JOBS);
     metrics.framesSubmitted.inc({ endpoint }, payload.frames.length);
+    const refused = admission.refused.length;
     if (asyncMode) {
       const jobId = await jobs.enqueue('frames.analyze', payload).catch((err) => {
         throw apiErrorFromJob(err);
       });
       const accepted = { job_id: jobId, status: 'queued' as const, status_url: `/jobs/${jobId}` };
-      res.status(202).location(accepted.status_url).json(payload.reply === 'image' ? accepted : { ...accepted, session_status_url: `/session/${payload.session_id}/status` });
+      res
+        .status(202)
+        .location(accepted.status_url)
+        .json(
+          payload.reply === 'image'
+            ? accepted
+            : { ...accepted, session_status_url: `/session/${payload.session_id}/status`, refused, refused_frames: admission.refused.map(({ index, field, message }) => ({ index, field, message })) },
+        );
       return;
     }
     let result: FramesResult;
@@ -152,7 +178,13 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     }
     for (const f of result.frames) metrics.framesProcessed.inc({ outcome: f.error ? 'error' : f.face_detected ? 'face' : 'no_face' });
     if (payload.reply === 'batch') {
-      res.json(toBatchResponse(result));
+      const answer = toBatchResponse(result);
+      const results: (typeof answer.results)[number][] = [];
+      admission.accepted.forEach((original, k) => (results[original] = { ...answer.results[k], index: original }));
+      for (const r of admission.refused) {
+        results[r.index] = { index: r.index, face_detected: false, face_box: null, regions: null, guidance: [], timestamp: r.t, error: r.message };
+      }
+      res.json({ ...answer, results, refused });
       return;
     }
     const failed = result.frames[0].error;
@@ -165,13 +197,9 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     const asyncMode = isAsync(req);
     const body = parseOrThrow(AnalyzeImageRequest, multipart(req) ? multipartImageBody(req) : req.body);
     const image = checkBase64Image(body.image_data, 'image_data', config.MAX_IMAGE_BYTES);
-    await requireSession(body.session_id);
-    await submit(res, {
-      session_id: body.session_id,
-      frames: [{ image_b64: image, timestamp_ms: body.timestamp ?? receivedAt }],
-      estimate: 'throttled',
-      reply: 'image',
-    }, asyncMode);
+    const t = body.timestamp ?? receivedAt;
+    const admission = await admitFrames(store, body.session_id, [{ timestamp: body.timestamp, t, field: 'timestamp' }], clockLimits, receivedAt);
+    await submit(res, { session_id: body.session_id, frames: [{ image_b64: image, timestamp_ms: t }], estimate: 'throttled', reply: 'image' }, asyncMode, admission);
   });
 
   router.post('/analyze-batch', upload, async (req, res) => {
@@ -179,13 +207,11 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     const asyncMode = isAsync(req);
     const body = parseOrThrow(AnalyzeBatchRequest, multipart(req) ? multipartBatchBody(req) : req.body);
     const images = body.images.map((img, i) => checkBase64Image(img.image_data, `images.${i}.image_data`, config.MAX_IMAGE_BYTES));
-    await requireSession(body.session_id);
-    await submit(res, {
-      session_id: body.session_id,
-      frames: body.images.map((img, i) => ({ image_b64: images[i], timestamp_ms: img.timestamp ?? receivedAt })),
-      estimate: 'always',
-      reply: 'batch',
-    }, asyncMode);
+    // Frames without a capture time get the receive time, 1 ms apart in the order sent (each frame keeps its own time).
+    const times = body.images.map((img, i) => ({ timestamp: img.timestamp, t: img.timestamp ?? receivedAt + i, field: `images.${i}.timestamp` }));
+    const admission = await admitFrames(store, body.session_id, times, clockLimits, receivedAt);
+    const frames = admission.accepted.map((i) => ({ image_b64: images[i], timestamp_ms: times[i].t }));
+    await submit(res, { session_id: body.session_id, frames, estimate: 'always', reply: 'batch' }, asyncMode, admission);
   });
 
   return router;

@@ -1,10 +1,12 @@
 /**
  * POST /session/{id}/samples: colour traces measured on the device (no image leaves it). The
- * samples go into the same session trace as image frames and are estimated by the same code.
+ * samples go into the same session trace as image frames and are estimated by the same code;
+ * each capture time is stored once, and samples outside the session's timeline are refused.
  */
 import { Router } from 'express';
 import { requestSchemas } from '@pulsecam/contracts';
 import type { TraceSample } from '@pulsecam/store';
+import { admitFrames, admitWork, sessionNotFound } from '../admission.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { apiErrorFromJob } from '../job-errors.ts';
@@ -15,18 +17,22 @@ export function samplesRouter(deps: GatewayDeps): Router {
   const router = Router();
   const { config, store, jobs, metrics } = deps;
   const { SamplesRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES, maxSamples: config.MAX_SAMPLES_PER_REQUEST });
+  const clockLimits = { bufferMs: config.BUFFER_SECONDS * 1000, toleranceMs: config.CLOCK_TOLERANCE_MS };
 
   router.post('/session/:id/samples', async (req, res) => {
     const { id } = parseOrThrow(SessionIdParam, req.params);
+    if (!req.is('application/json')) throw new ApiError('unsupported_media_type', `send application/json, not ${req.headers['content-type'] ?? 'no content type'}`);
     const body = parseOrThrow(SamplesRequest, req.body);
-    const samples: TraceSample[] = body.samples.map((s) => ({ t: s.timestamp, skin: [s.r, s.g, s.b] }));
-    if (!(await store.recordSamples(id, samples))) {
-      throw new ApiError('session_not_found', `session ${id} does not exist or has expired`);
-    }
+    const times = body.samples.map((s, i) => ({ timestamp: s.timestamp, t: s.timestamp, field: `samples.${i}.timestamp` }));
+    const admission = await admitFrames(store, id, times, clockLimits);
+    await admitWork(jobs, config.MAX_QUEUED_JOBS);
+    const samples: TraceSample[] = admission.accepted.map((i) => ({ t: body.samples[i].timestamp, skin: [body.samples[i].r, body.samples[i].g, body.samples[i].b] }));
+    const stored = await store.recordSamples(id, samples);
+    if (stored === null) throw sessionNotFound(id);
     metrics.framesSubmitted.inc({ endpoint: 'samples' }, samples.length);
     try {
       const estimate = await jobs.run('session.estimate', { session_id: id }, config.JOB_TIMEOUT_MS);
-      res.json({ session_id: id, accepted: samples.length, ...estimate });
+      res.json({ session_id: id, accepted: samples.length, stored, refused: admission.refused.map(({ field, message }) => ({ field, message })), ...estimate });
     } catch (err) {
       throw apiErrorFromJob(err);
     }

@@ -1,9 +1,13 @@
 import { Router } from 'express';
+import { liveWorkers } from '@pulsecam/store';
 import type { GatewayDeps } from '../deps.ts';
+
+/** A worker that has not beaten for this long is taken for dead (it beats every 5 s). */
+export const WORKER_HORIZON_MS = 15_000;
 
 export function systemRouter(deps: GatewayDeps): Router {
   const router = Router();
-  const { config, jobs, store, redis, metrics, version, startedAt } = deps;
+  const { config, jobs, store, redis, metrics, version, startedAt, lifecycle } = deps;
   const uptime = () => Math.round((Date.now() - startedAt) / 10) / 100;
 
   router.get('/health', (_req, res) => {
@@ -15,17 +19,19 @@ export function systemRouter(deps: GatewayDeps): Router {
     let workers = 0;
     try {
       redisOk = (await redis.ping()) === 'PONG';
-      workers = await jobs.queue.getWorkersCount();
+      workers = (await liveWorkers(redis, config.KEY_PREFIX, WORKER_HORIZON_MS)).length;
     } catch {
       redisOk = false;
     }
-    res.status(redisOk ? 200 : 503).json({ status: redisOk ? 'ready' : 'not_ready', redis: redisOk ? 'ok' : 'unreachable', workers });
+    const reason = lifecycle.shuttingDown ? 'shutting_down' : !redisOk ? 'redis_unreachable' : workers === 0 ? 'no_workers' : undefined;
+    res.status(reason ? 503 : 200).json({ status: reason ? 'not_ready' : 'ready', redis: redisOk ? 'ok' : 'unreachable', workers, ...(reason ? { reason } : {}) });
   });
 
   router.get('/status', async (_req, res) => {
+    const now = Date.now();
     const [counts, workers, sessions] = await Promise.all([
       jobs.queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'),
-      jobs.queue.getWorkersCount(),
+      liveWorkers(redis, config.KEY_PREFIX, WORKER_HORIZON_MS, now),
       store.count(),
     ]);
     res.json({
@@ -40,7 +46,8 @@ export function systemRouter(deps: GatewayDeps): Router {
         failed: counts.failed ?? 0,
         delayed: counts.delayed ?? 0,
       },
-      workers,
+      workers: workers.length,
+      worker_heartbeats: workers.map((w) => ({ id: w.id, pid: w.pid, host: w.host, jobs: w.jobs, last_seen_ms_ago: now - w.lastSeen })),
       sessions: { active: sessions, max: config.MAX_SESSIONS },
       limits: {
         max_image_bytes: config.MAX_IMAGE_BYTES,

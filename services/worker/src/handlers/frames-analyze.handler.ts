@@ -59,7 +59,6 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
   const noFaceTimes: number[] = [];
   let state = (meta.track as TrackState | null) ?? null;
   let box: FrameResult['face_box'] = null;
-  let analysed = 0;
   for (const index of order) {
     const frame = payload.frames[index];
     const frameStart = performance.now();
@@ -73,7 +72,6 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
       continue;
     }
     state = outcome.state;
-    analysed++;
     ctx.metrics.stageDuration.observe({ stage: 'decode' }, outcome.timings.decodeMs / 1000);
     ctx.metrics.stageDuration.observe({ stage: 'vision' }, outcome.timings.visionMs / 1000);
     ctx.metrics.frames.inc({ outcome: outcome.sample ? 'face' : 'no_face' });
@@ -86,8 +84,8 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
 
   const storeStart = performance.now();
   const newestTs = Math.max(...payload.frames.map((f) => f.timestamp_ms));
-  const recorded = await ctx.store.recordFrames(id, { frames: analysed, newestTs, samples, noFaceTimes, box, track: state });
-  if (!recorded) throw permanentFailure('session_not_found', `session ${id} expired while its frames were analysed`);
+  const stored = await ctx.store.recordFrames(id, { newestTs, samples, noFaceTimes, box, track: state });
+  if (stored === null) throw permanentFailure('session_not_found', `session ${id} expired while its frames were analysed`);
   ctx.metrics.stageDuration.observe({ stage: 'store' }, (performance.now() - storeStart) / 1000);
 
   const fresh = payload.estimate === 'throttled' && meta.lastEstimate && meta.estimatedAt !== null && Date.now() - meta.estimatedAt < ctx.estimateIntervalMs;

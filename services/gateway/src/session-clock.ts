@@ -1,0 +1,39 @@
+/**
+ * One rule for capture times, so nothing is answered 200 and then dropped. A session's first
+ * frame sets its clock: "capture" when frames carry the client's capture timestamps, "receive"
+ * when the gateway stamps them on arrival; the two are never mixed in a session (their origins
+ * differ). Once a session has frames, a new one must fall inside its timeline: no older than the
+ * buffer the session keeps (it would be trimmed at once) and no further ahead of the newest frame
+ * than the wall time since then plus a tolerance (another clock origin, a far-future stamp).
+ */
+export type ClockMode = 'capture' | 'receive';
+
+export interface SessionTimeline {
+  clock: ClockMode;
+  /** Capture time (ms) of the session's newest frame, or null before the first. */
+  lastFrameTs: number | null;
+  /** Server time (ms) of the session's last activity. */
+  lastSeen: number;
+}
+
+export interface ClockLimits {
+  bufferMs: number;
+  toleranceMs: number;
+}
+
+/** Why a frame's time was refused, or null when it fits the session's timeline. */
+export function clockVerdict(session: SessionTimeline, frame: { timestamp?: number; t: number }, now: number, limits: ClockLimits): string | null {
+  const mode: ClockMode = frame.timestamp === undefined ? 'receive' : 'capture';
+  if (mode !== session.clock) {
+    return session.clock === 'capture'
+      ? 'this session uses capture timestamps: send timestamp (ms) with every frame'
+      : 'this session is stamped on arrival (its first frames had no timestamp): omit timestamp, or start a new session for capture timestamps';
+  }
+  if (session.lastFrameTs === null) return null;
+  const lo = session.lastFrameTs - limits.bufferMs;
+  const hi = session.lastFrameTs + Math.max(0, now - session.lastSeen) + limits.toleranceMs;
+  if (frame.t < lo || frame.t > hi) {
+    return `capture time ${frame.t} is outside this session's timeline: expected ${Math.round(lo)} to ${Math.round(hi)} ms (newest frame ${session.lastFrameTs})`;
+  }
+  return null;
+}

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { clockVerdict } from '../src/session-clock.ts';
+
+const limits = { bufferMs: 30_000, toleranceMs: 10_000 };
+
+describe('the session clock rule', () => {
+  const capture = { clock: 'capture' as const, lastFrameTs: 600_000, lastSeen: 1_000_000 };
+
+  test('a session with no frames yet takes any time on its own clock', () => {
+    assert.equal(clockVerdict({ ...capture, lastFrameTs: null }, { timestamp: 5, t: 5 }, 1_000_000, limits), null);
+  });
+
+  test('times inside the timeline pass: a little behind, or ahead by the wall time since plus the tolerance', () => {
+    assert.equal(clockVerdict(capture, { timestamp: 590_000, t: 590_000 }, 1_000_000, limits), null);
+    assert.equal(clockVerdict(capture, { timestamp: 615_000, t: 615_000 }, 1_005_000, limits), null);
+  });
+
+  test('far past (older than the buffer), far future and another clock origin are refused with the expected range', () => {
+    const past = clockVerdict(capture, { timestamp: 500_000, t: 500_000 }, 1_000_000, limits);
+    assert.match(past ?? '', /expected 570000 to 610000 ms/);
+    assert.ok(clockVerdict(capture, { timestamp: 700_000, t: 700_000 }, 1_000_000, limits));
+    // The receive-time origin (epoch ms) against a capture clock that started at 0.
+    assert.ok(clockVerdict(capture, { timestamp: 1_732_000_000_000, t: 1_732_000_000_000 }, 1_000_000, limits));
+  });
+
+  test('clocks are never mixed in a session', () => {
+    assert.match(clockVerdict(capture, { t: 1_000_000 }, 1_000_000, limits) ?? '', /send timestamp/);
+    const receive = { clock: 'receive' as const, lastFrameTs: 999_000, lastSeen: 999_000 };
+    assert.match(clockVerdict(receive, { timestamp: 999_500, t: 999_500 }, 1_000_000, limits) ?? '', /omit timestamp/);
+    assert.equal(clockVerdict(receive, { t: 1_000_000 }, 1_000_000, limits), null);
+  });
+});

@@ -1,0 +1,39 @@
+/** A redis-server child process of a test's own, on a free port, that the test may stop and start again. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { redisAnswers } from '@pulsecam/store';
+import { freePort } from './service.ts';
+
+export class RedisChild {
+  private child: ChildProcess | null = null;
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<RedisChild> {
+    const r = new RedisChild(await freePort());
+    await r.up();
+    return r;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts redis-server (nothing saved to disk: a restart loses every key, as a cache-only Redis does). */
+  async up(): Promise<void> {
+    this.child = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const deadline = Date.now() + 15_000;
+    while (!(await redisAnswers(this.url, 300))) {
+      if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not answer`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Kills it at once (SIGKILL), as a crash or a lost network would. */
+  async down(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    this.child = null;
+  }
+}
