@@ -101,6 +101,53 @@ describe('faults lose nothing, and every client gets a clear answer fast', { tim
     });
   });
 
+  describe('a worker killed (SIGKILL) in the middle of a batch', () => {
+    let service: RunningService;
+    before(async () => {
+      // Short lock so the dead worker's job runs again within seconds; a short wait so the client sees the failure fast.
+      service = await startService({ workers: 1, env: { JOB_LOCK_MS: '3000', JOB_TIMEOUT_MS: '4000' } });
+    });
+    after(async () => {
+      await service?.stop();
+    });
+
+    test('the client is told (504), its retry and the re-run job store each frame once', async (t) => {
+      const id = (await call(service.baseUrl, 'POST', '/create-session')).body.session_id as string;
+      const frames = video.frames.slice(0, 60);
+      const pending = call(service.baseUrl, 'POST', '/analyze-batch', batchOf(id, frames), 60_000);
+      // Kill the only worker once it has taken the job.
+      const redisUrl = service.redisUrl;
+      const redis = connectRedis(redisUrl);
+      try {
+        await waitFor(async () => (await redis.llen(`${service.prefix}:frames:active`)) > 0, 30_000, 'job taken');
+        process.kill(service.pids.workers[0], 'SIGKILL');
+        const first = await pending;
+        assert.equal(first.status, 504, JSON.stringify(first.body));
+        // A new worker comes up; the client retries the same batch (same capture times) until it is answered.
+        await service.addWorker();
+        const answers: number[] = [];
+        for (let attempt = 0; attempt < 10 && answers.at(-1) !== 200; attempt++) {
+          answers.push((await call(service.baseUrl, 'POST', '/analyze-batch', batchOf(id, frames), 120_000)).status);
+        }
+        t.diagnostic(`client retries answered ${answers.join(', ')}`);
+        assert.equal(answers.at(-1), 200);
+        assert.ok(answers.every((s) => s === 200 || s === 504), answers.join(', '));
+        // The dead worker's job runs again after its lock lapses: wait until nothing is queued or running.
+        await waitFor(
+          async () => (await redis.llen(`${service.prefix}:frames:active`)) + (await redis.llen(`${service.prefix}:frames:wait`)) + (await redis.zcard(`${service.prefix}:frames:delayed`)) === 0,
+          60_000,
+          'queue drained',
+        );
+        const status = await call(service.baseUrl, 'GET', `/session/${id}/status`);
+        t.diagnostic(`after the kill, the retry and the re-run: ${status.body.frames_received} frames counted, trace ${await redis.zcard(`${service.prefix}:session:${id}:trace`)} entries`);
+        assert.equal(status.body.frames_received, frames.length, 'each frame counted once');
+        assert.equal(await redis.zcard(`${service.prefix}:session:${id}:trace`), frames.length, 'each frame stored once');
+      } finally {
+        redis.disconnect();
+      }
+    });
+  });
+
   describe('the launcher stopped with SIGTERM while requests are in flight', () => {
     let redis: RedisChild;
     before(async () => {

@@ -29,6 +29,8 @@ export interface RunningService {
   workerMetricsPorts: number[];
   /** Process ids: the gateway first, then the workers. */
   pids: { gateway: number; workers: number[] };
+  /** Starts one more worker process (e.g. after a test killed one); resolves with its pid. */
+  addWorker: () => Promise<number>;
   logs: string[];
   stop: () => Promise<void>;
 }
@@ -57,18 +59,21 @@ export async function startService(options: { workers: number; env?: Record<stri
   const env = { ...process.env, REDIS_URL: redisUrl, KEY_PREFIX: prefix, LOG_LEVEL: 'warn', ...options.env };
   const children: ChildProcess[] = [start('services/gateway/src/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' }, logs, file)];
   const workerMetricsPorts: number[] = [];
-  for (let i = 0; i < options.workers; i++) {
+  const addWorker = async () => {
     const metricsPort = await freePort();
     workerMetricsPorts.push(metricsPort);
-    children.push(start('services/worker/src/main.ts', { ...env, METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' }, logs, file));
-  }
+    const child = start('services/worker/src/main.ts', { ...env, METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' }, logs, file);
+    children.push(child);
+    return child.pid!;
+  };
+  for (let i = 0; i < options.workers; i++) await addWorker();
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
     await Promise.all(
       children.map(
         (c) =>
           new Promise<void>((resolve) => {
-            if (c.exitCode !== null) return resolve();
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
             const kill = setTimeout(() => c.kill('SIGKILL'), 10_000);
             c.once('exit', () => {
               clearTimeout(kill);
@@ -101,5 +106,5 @@ export async function startService(options: { workers: number; env?: Record<stri
     await new Promise((r) => setTimeout(r, 250));
   }
   const pids = { gateway: children[0].pid!, workers: children.slice(1).map((c) => c.pid!) };
-  return { baseUrl, prefix, redisUrl, workerMetricsPorts, pids, logs, stop };
+  return { baseUrl, prefix, redisUrl, workerMetricsPorts, pids, addWorker, logs, stop };
 }

@@ -14,6 +14,8 @@ export interface FrameWorkerOptions {
   connection: Redis;
   prefix: string;
   concurrency: number;
+  /** How long a job stays locked to a worker that stopped renewing it (it died). */
+  lockMs: number;
   context: HandlerContext;
   log: Logger;
 }
@@ -71,7 +73,16 @@ export function createFrameWorker(options: FrameWorkerOptions): Worker {
         throw err;
       }
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency, autorun: false },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      autorun: false,
+      // A worker that dies holding a job loses its lock after this long; the job then runs again
+      // elsewhere (its frames are stored once: the trace keeps one entry per capture time).
+      lockDuration: options.lockMs,
+      stalledInterval: options.lockMs,
+    },
   );
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   return worker;

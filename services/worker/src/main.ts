@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     connection: redis,
     prefix: config.KEY_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
+    lockMs: config.JOB_LOCK_MS,
     log,
     context: {
       pipeline: pipelineFromConfig(detector, config),

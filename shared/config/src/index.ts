@@ -54,8 +54,14 @@ export const GatewayEnv = CommonEnv.extend({
 });
 
 export const WorkerEnv = CommonEnv.extend({
-  /** Jobs one worker process runs at once. Inference is single-threaded, so 1 is right for wasm. */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * Jobs one worker process runs at once (of different sessions: a session's jobs run one at a
+   * time). Inference is single-threaded, but 2 lets one job's decoding (sharp's threads) and Redis
+   * round trips overlap another's inference: measured with npm run bench:load.
+   */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** A job whose worker died is run again by another after this long (BullMQ lock duration and stalled check). */
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   TF_BACKEND: z.enum(['wasm', 'cpu']).default('wasm'),
   /** Threads for the wasm backend (0: tfjs decides). */
   TF_THREADS: z.coerce.number().int().min(0).max(64).default(1),

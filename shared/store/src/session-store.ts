@@ -178,6 +178,18 @@ export class SessionStore {
     return (await this.redis.set(sessionKeys(this.prefix, id).lock, token, 'PX', ttlMs, 'NX')) === 'OK';
   }
 
+  /** Extends the lock if this token still holds it; false when it lapsed (another may hold it now). */
+  async renewStreamLock(id: string, token: string, ttlMs: number): Promise<boolean> {
+    const renewed = await this.redis.eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0",
+      1,
+      sessionKeys(this.prefix, id).lock,
+      token,
+      ttlMs,
+    );
+    return renewed === 1;
+  }
+
   async unlockStream(id: string, token: string): Promise<void> {
     await this.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, sessionKeys(this.prefix, id).lock, token);
   }

@@ -15,8 +15,12 @@ import { permanentFailure, StreamBusyError } from './errors.ts';
 
 type FrameResult = ResultOf<'frames.analyze'>['frames'][number];
 
-/** A lock outlives a batch comfortably, and frees itself if its worker dies. */
-const lockTtlMs = (frames: number) => 10_000 + 1_000 * frames;
+/**
+ * The stream lock lapses this long after its holder last renewed it (it renews every second while
+ * it works): a dead worker blocks its session's next batches for at most this long.
+ */
+const LOCK_TTL_MS = 5_000;
+const LOCK_RENEW_MS = 1_000;
 
 function frameResult(timestampMs: number, outcome: FrameOutcome, processingMs: number): FrameResult {
   const face = outcome.observation.face;
@@ -46,7 +50,7 @@ function errorResult(timestampMs: number, err: ImageDecodeError): FrameResult {
   };
 }
 
-async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext): Promise<ResultOf<'frames.analyze'>> {
+async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext, renewLock: () => Promise<void>): Promise<ResultOf<'frames.analyze'>> {
   const started = performance.now();
   const id = payload.session_id;
   const meta = await ctx.store.meta(id);
@@ -61,6 +65,7 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
   let box: FrameResult['face_box'] = null;
   for (const index of order) {
     const frame = payload.frames[index];
+    await renewLock();
     const frameStart = performance.now();
     let outcome: FrameOutcome;
     try {
@@ -104,11 +109,19 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
 
 export const framesAnalyzeHandler: Handler<'frames.analyze'> = async (payload, ctx, log) => {
   const token = randomUUID();
-  if (!(await ctx.store.lockStream(payload.session_id, token, lockTtlMs(payload.frames.length)))) {
+  if (!(await ctx.store.lockStream(payload.session_id, token, LOCK_TTL_MS))) {
     throw new StreamBusyError(`session ${payload.session_id} is being analysed by another job`);
   }
+  let renewedAt = Date.now();
+  const renewLock = async () => {
+    if (Date.now() - renewedAt < LOCK_RENEW_MS) return;
+    renewedAt = Date.now();
+    if (!(await ctx.store.renewStreamLock(payload.session_id, token, LOCK_TTL_MS))) {
+      throw new Error(`lost the stream lock of session ${payload.session_id} (this worker stalled for over ${LOCK_TTL_MS} ms)`);
+    }
+  };
   try {
-    const result = await analyze(payload, ctx);
+    const result = await analyze(payload, ctx, renewLock);
     log.debug({ frames: payload.frames.length, processingMs: result.processing_ms }, 'frames analysed');
     return result;
   } finally {
