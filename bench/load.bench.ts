@@ -166,6 +166,7 @@ interface RoundResult {
 async function round(service: { baseUrl: string; redisUrl: string; pids?: RunningService['pids']; workerMetricsPorts?: number[] }, frames: Buffer[], clients: number): Promise<RoundResult> {
   const pids = service.pids ? [['gateway', service.pids.gateway] as const, ...service.pids.workers.map((p, i) => [`worker ${i}`, p] as const)] : [];
   const before = new Map(pids.map(([name, pid]) => [name, processSample(pid)]));
+  const ownCpu = process.cpuUsage();
   const started = Date.now();
   const stopAt = started + SECONDS * 1000;
   const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: 0, offered: 0, answered: 0, latencies: [], refused: 0, failed: 0, statuses: {} }));
@@ -212,7 +213,9 @@ async function round(service: { baseUrl: string; redisUrl: string; pids?: Runnin
       `batch latency p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms; ${(100 * result.within1s).toFixed(0)}% within 1 s; ` +
       `refused ${result.refused}, failed ${result.failed} (statuses ${JSON.stringify(statuses)})`,
   );
-  if (procs) console.log(`      ${procs}; redis ${(await redisMemoryMb(service.redisUrl)).toFixed(1)} MB`);
+  const own = process.cpuUsage(ownCpu);
+  const generator = `load generator (this process) ${((100 * (own.user + own.system)) / 1e6 / elapsed).toFixed(0)}% CPU`;
+  if (procs) console.log(`      ${procs}; ${generator}; redis ${(await redisMemoryMb(service.redisUrl)).toFixed(1)} MB`);
   return result;
 }
 
