@@ -61,40 +61,39 @@ export function patchMotion(reference: ArrayLike<number>, current: ArrayLike<num
   const r = normalise(reference);
   const c = normalise(current);
   const s = PATCH_SIZE;
+  // Gradients of the reference and the difference, once, on the interior samples.
+  const inner = (s - 2) * (s - 2);
+  const gx = new Float64Array(inner);
+  const gy = new Float64Array(inner);
+  const dt = new Float64Array(inner);
+  let n = 0;
+  for (let y = 1; y < s - 1; y++) {
+    for (let x = 1; x < s - 1; x++, n++) {
+      const k = y * s + x;
+      gx[n] = (r[k + 1] - r[k - 1]) / 2;
+      gy[n] = (r[k + s] - r[k - s]) / 2;
+      dt[n] = c[k] - r[k];
+    }
+  }
   let gxx = 0;
   let gxy = 0;
   let gyy = 0;
   let bx = 0;
   let by = 0;
-  for (let y = 1; y < s - 1; y++) {
-    for (let x = 1; x < s - 1; x++) {
-      const k = y * s + x;
-      const ix = (r[k + 1] - r[k - 1]) / 2;
-      const iy = (r[k + s] - r[k - s]) / 2;
-      const it = c[k] - r[k];
-      gxx += ix * ix;
-      gxy += ix * iy;
-      gyy += iy * iy;
-      bx += ix * it;
-      by += iy * it;
-    }
+  for (let i = 0; i < n; i++) {
+    gxx += gx[i] * gx[i];
+    gxy += gx[i] * gy[i];
+    gyy += gy[i] * gy[i];
+    bx += gx[i] * dt[i];
+    by += gy[i] * dt[i];
   }
   const det = gxx * gyy - gxy * gxy;
   if (!(det > 1e-9)) return { dx: 0, dy: 0, residual: Infinity };
-  // current(x) = reference(x - d)  =>  it = -d . grad(reference)
+  // current(x) = reference(x - d)  =>  dt = -d . grad(reference)
   const dx = -(gyy * bx - gxy * by) / det;
   const dy = -(gxx * by - gxy * bx) / det;
   let err = 0;
-  let n = 0;
-  for (let y = 1; y < s - 1; y++) {
-    for (let x = 1; x < s - 1; x++) {
-      const k = y * s + x;
-      const ix = (r[k + 1] - r[k - 1]) / 2;
-      const iy = (r[k + s] - r[k - s]) / 2;
-      err += (c[k] - r[k] + dx * ix + dy * iy) ** 2;
-      n++;
-    }
-  }
+  for (let i = 0; i < n; i++) err += (dt[i] + dx * gx[i] + dy * gy[i]) ** 2;
   return { dx, dy, residual: Math.sqrt(err / n) };
 }
 

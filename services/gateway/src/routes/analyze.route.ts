@@ -132,6 +132,7 @@ export function analyzeRouter(deps: GatewayDeps): Router {
   const multipart = (req: Request) => Boolean(req.is('multipart/form-data'));
 
   const clockLimits = { bufferMs: config.BUFFER_SECONDS * 1000, toleranceMs: config.CLOCK_TOLERANCE_MS };
+  const queueLimit = (asyncMode: boolean) => (asyncMode ? config.MAX_QUEUED_JOBS * ASYNC_QUEUE_FACTOR : config.MAX_QUEUED_JOBS);
 
   async function timed<T>(job: string, work: () => Promise<T>): Promise<T> {
     const end = metrics.jobDuration.startTimer({ job });
@@ -151,7 +152,6 @@ export function analyzeRouter(deps: GatewayDeps): Router {
    */
   async function submit(res: Response, payload: PayloadOf<'frames.analyze'>, asyncMode: boolean, admission: FramesAdmission): Promise<void> {
     const endpoint = payload.reply === 'image' ? 'analyze-image' : 'analyze-batch';
-    await admitWork(jobs, asyncMode ? config.MAX_QUEUED_JOBS * ASYNC_QUEUE_FACTOR : config.MAX_QUEUED_JOBS);
     metrics.framesSubmitted.inc({ endpoint }, payload.frames.length);
     const refused = admission.refused.length;
     if (asyncMode) {
@@ -198,6 +198,8 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     const body = parseOrThrow(AnalyzeImageRequest, multipart(req) ? multipartImageBody(req) : req.body);
     const image = checkBase64Image(body.image_data, 'image_data', config.MAX_IMAGE_BYTES);
     const t = body.timestamp ?? receivedAt;
+    // Overload first: a refused request must not move the session's timeline on.
+    await admitWork(jobs, queueLimit(asyncMode));
     const admission = await admitFrames(store, body.session_id, [{ timestamp: body.timestamp, t, field: 'timestamp' }], clockLimits, receivedAt);
     await submit(res, { session_id: body.session_id, frames: [{ image_b64: image, timestamp_ms: t }], estimate: 'throttled', reply: 'image' }, asyncMode, admission);
   });
@@ -209,6 +211,7 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     const images = body.images.map((img, i) => checkBase64Image(img.image_data, `images.${i}.image_data`, config.MAX_IMAGE_BYTES));
     // Frames without a capture time get the receive time, 1 ms apart in the order sent (each frame keeps its own time).
     const times = body.images.map((img, i) => ({ timestamp: img.timestamp, t: img.timestamp ?? receivedAt + i, field: `images.${i}.timestamp` }));
+    await admitWork(jobs, queueLimit(asyncMode));
     const admission = await admitFrames(store, body.session_id, times, clockLimits, receivedAt);
     const frames = admission.accepted.map((i) => ({ image_b64: images[i], timestamp_ms: times[i].t }));
     await submit(res, { session_id: body.session_id, frames, estimate: 'always', reply: 'batch' }, asyncMode, admission);

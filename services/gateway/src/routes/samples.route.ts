@@ -24,8 +24,9 @@ export function samplesRouter(deps: GatewayDeps): Router {
     if (!req.is('application/json')) throw new ApiError('unsupported_media_type', `send application/json, not ${req.headers['content-type'] ?? 'no content type'}`);
     const body = parseOrThrow(SamplesRequest, req.body);
     const times = body.samples.map((s, i) => ({ timestamp: s.timestamp, t: s.timestamp, field: `samples.${i}.timestamp` }));
-    const admission = await admitFrames(store, id, times, clockLimits);
+    // Overload first: a refused request must not move the session's timeline on.
     await admitWork(jobs, config.MAX_QUEUED_JOBS);
+    const admission = await admitFrames(store, id, times, clockLimits);
     const samples: TraceSample[] = admission.accepted.map((i) => ({ t: body.samples[i].timestamp, skin: [body.samples[i].r, body.samples[i].g, body.samples[i].b] }));
     const stored = await store.recordSamples(id, samples);
     if (stored === null) throw sessionNotFound(id);
