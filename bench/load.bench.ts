@@ -70,7 +70,8 @@ async function runClient(baseUrl: string, frames: Buffer[], stopAt: number, offs
     stats.statuses[created.status] = (stats.statuses[created.status] ?? 0) + 1;
     return;
   }
-  const { session_id: sessionId } = (await created.json()) as { session_id: string };
+  const { session_id: sessionId, session_token: token } = (await created.json()) as { session_id: string; session_token: string };
+  const auth = { authorization: `Bearer ${token}` };
   const queue: { jpeg: Buffer; t: number }[] = [];
   const t0 = Date.now();
   let captured = 0;
@@ -91,7 +92,7 @@ async function runClient(baseUrl: string, frames: Buffer[], stopAt: number, offs
       form.set('timestamps', batch.map((f) => f.t.toFixed(1)).join(','));
       batch.forEach((f, i) => form.append('images', new Blob([new Uint8Array(f.jpeg)], { type: 'image/jpeg' }), `frame-${i}.jpg`));
       const sentAt = Date.now();
-      inFlight = fetch(`${baseUrl}/analyze-batch`, { method: 'POST', body: form })
+      inFlight = fetch(`${baseUrl}/analyze-batch`, { method: 'POST', body: form, headers: auth })
         .then(async (res) => {
           await res.arrayBuffer();
           stats.statuses[res.status] = (stats.statuses[res.status] ?? 0) + 1;
@@ -112,7 +113,7 @@ async function runClient(baseUrl: string, frames: Buffer[], stopAt: number, offs
   }
   clearInterval(capture);
   await inFlight;
-  await fetch(`${baseUrl}/session/${sessionId}`, { method: 'DELETE' }).catch(() => undefined);
+  await fetch(`${baseUrl}/session/${sessionId}`, { method: 'DELETE', headers: auth }).catch(() => undefined);
 }
 
 /** CPU seconds (user + system) and RSS of a process, from /proc. */

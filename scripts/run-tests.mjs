@@ -22,7 +22,9 @@ function walk(dir, out) {
 }
 
 const filter = process.argv.slice(2);
-let files = roots.flatMap((r) => walk(path.join(root, r), [])).sort();
+// Files named *.after-all.test.ts run last: they check what the whole run left behind (its logs).
+const afterAll = (f) => (f.endsWith('.after-all.test.ts') ? 1 : 0);
+let files = roots.flatMap((r) => walk(path.join(root, r), [])).sort((a, b) => afterAll(a) - afterAll(b) || a.localeCompare(b));
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files found');

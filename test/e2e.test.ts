@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { connectRedis, SessionStore } from '@pulsecam/store';
 import { pulsingTrace } from '../shared/dsp/test/signals.ts';
 import { renderScenario, type SyntheticVideo } from './support/frames.ts';
+import { apiFetch, tokenOf } from './support/api.ts';
 import { startService, type RunningService } from './support/service.ts';
 
 interface Json {
@@ -15,7 +16,7 @@ interface Json {
 }
 
 async function post(base: string, path: string, body: unknown): Promise<{ status: number; body: Json; type: string }> {
-  const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await apiFetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Json, type: res.headers.get('content-type') ?? '' };
 }
 
@@ -63,7 +64,7 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     assert.ok(Math.abs(60000 / meanIbi - truth) < 5, `beat intervals give ${60000 / meanIbi} bpm`);
     assert.ok('rate' in last.respiration);
 
-    const status = await fetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
+    const status = await apiFetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
     assert.equal(status.frames_received, video.frames.length);
     assert.equal(status.estimate.heart_rate, last.heart_rate);
   });
@@ -89,7 +90,7 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     assert.ok(first.face_box.width > 50);
 
     // The newest answer is computed after the last frame lands; ask the session.
-    const status = await fetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
+    const status = await apiFetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
     const finalRate = await post(service.baseUrl, '/analyze-batch', {
       session_id: id,
       images: [{ image_data: video.frames.at(-1)!.jpeg.toString('base64'), timestamp: video.frames.at(-1)!.timestampMs + 33 }],
@@ -133,7 +134,7 @@ describe('the service end to end', { timeout: 600_000 }, () => {
       rest.map((b) => post(service.baseUrl, '/analyze-batch', { session_id: id, images: b.map((f) => ({ image_data: f.jpeg.toString('base64'), timestamp: f.timestampMs })) })),
     );
     for (const a of answers) assert.equal(a.status, 200, JSON.stringify(a.body));
-    const status = await fetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
+    const status = await apiFetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
     assert.equal(status.frames_received, 60);
     assert.equal(status.faces_detected, 60);
     // After the first frame the face is followed, not searched for.
@@ -197,7 +198,7 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     assert.equal(mixed.body.refused, 1);
     assert.equal(mixed.body.results[0].face_detected, true);
     assert.match(mixed.body.results[1].error, /outside this session's timeline/);
-    const status = await fetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
+    const status = await apiFetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
     assert.equal(status.frames_received, 31, 'every accepted frame once, no refused one');
     assert.equal(status.estimate.buffer_seconds > 0.9, true, 'the trace was not cut by the refused frames');
     const redis = connectRedis(service.redisUrl);
@@ -253,12 +254,20 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     form.set('session_id', id);
     form.set('timestamp', '1000');
     form.set('image', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'frame.png');
-    const res = await fetch(`${service.baseUrl}/analyze-image?async=true`, { method: 'POST', body: form });
+    const res = await apiFetch(`${service.baseUrl}/analyze-image?async=true`, { method: 'POST', body: form });
     assert.equal(res.status, 202);
     const accepted = (await res.json()) as Json;
     let job: Json = {};
+    // A job is its session's: without the token, or with another session's, it does not exist.
+    const other = await createSession(service.baseUrl);
+    for (const headers of [{}, { authorization: `Bearer ${tokenOf(other)}` }] as Record<string, string>[]) {
+      const hidden = await fetch(service.baseUrl + accepted.status_url, { headers });
+      assert.equal(hidden.status, 404);
+      assert.equal(((await hidden.json()) as Json).code, 'job_not_found');
+    }
+    const owner = { authorization: `Bearer ${tokenOf(id)}` };
     for (let i = 0; i < 100; i++) {
-      job = await fetch(service.baseUrl + accepted.status_url).then((r) => r.json() as Promise<Json>);
+      job = await fetch(service.baseUrl + accepted.status_url, { headers: owner }).then((r) => r.json() as Promise<Json>);
       if (job.state === 'completed' || job.state === 'failed') break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -267,7 +276,7 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     assert.equal(job.result.timestamp, 1000);
 
     // A whole batch is one job; its result is the batch answer.
-    const batch = await fetch(`${service.baseUrl}/analyze-batch?async=true`, {
+    const batch = await apiFetch(`${service.baseUrl}/analyze-batch?async=true`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ session_id: id, images: video.frames.slice(1, 4).map((f) => ({ image_data: f.jpeg.toString('base64'), timestamp: 1000 + f.timestampMs })) }),
@@ -276,7 +285,7 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     const queued = (await batch.json()) as Json;
     assert.equal(queued.session_status_url, `/session/${id}/status`);
     for (let i = 0; i < 100; i++) {
-      job = await fetch(service.baseUrl + queued.status_url).then((r) => r.json() as Promise<Json>);
+      job = await fetch(service.baseUrl + queued.status_url, { headers: owner }).then((r) => r.json() as Promise<Json>);
       if (job.state === 'completed' || job.state === 'failed') break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -294,5 +303,7 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     assert.match(r.type, /application\/problem\+json/);
     assert.equal(r.body.code, 'invalid_image');
     assert.equal(r.body.errors[0].field, 'image_data');
+    // The decoder's own words (libvips internals) are logged by the worker, never returned.
+    assert.doesNotMatch(JSON.stringify(r.body), /vips|libjpeg|premature|marker|Input buffer/i);
   });
 });

@@ -12,6 +12,7 @@ import { connectRedis } from '@pulsecam/store';
 import { renderScenario, type SyntheticVideo } from './support/frames.ts';
 import { RedisChild } from './support/redis-server.ts';
 import { freePort, startService, type RunningService } from './support/service.ts';
+import { apiFetch } from './support/api.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -21,7 +22,7 @@ interface Json {
 
 async function call(base: string, method: string, url: string, body?: unknown, timeoutMs = 30_000) {
   const started = Date.now();
-  const res = await fetch(base + url, {
+  const res = await apiFetch(base + url, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),

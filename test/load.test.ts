@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { connectRedis } from '@pulsecam/store';
 import { renderScenario, type SyntheticVideo } from './support/frames.ts';
+import { apiFetch } from './support/api.ts';
 import { startService, type RunningService } from './support/service.ts';
 
 const CLIENTS = 8;
@@ -29,7 +30,7 @@ describe('bounded overload', { timeout: 300_000 }, () => {
     let refusalsWithoutRetryAfter = 0;
     const end = Date.now() + SECONDS * 1000;
     const client = async (k: number) => {
-      const created = await fetch(`${service.baseUrl}/create-session`, { method: 'POST' });
+      const created = await apiFetch(`${service.baseUrl}/create-session`, { method: 'POST' });
       const id = ((await created.json()) as { session_id: string }).session_id;
       const mine = { id, accepted: 0 };
       sessions.push(mine);
@@ -41,7 +42,7 @@ describe('bounded overload', { timeout: 300_000 }, () => {
           const n = sent + i;
           return { image_data: video.frames[n % video.frames.length].jpeg.toString('base64'), timestamp: n * 33.3 };
         });
-        const res = await fetch(`${service.baseUrl}/analyze-batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session_id: id, images }) });
+        const res = await apiFetch(`${service.baseUrl}/analyze-batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session_id: id, images }) });
         const body = (await res.json()) as { results?: unknown[]; code?: string };
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         let wait = 1000 - (Date.now() - started);

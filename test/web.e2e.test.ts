@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { SceneRenderer, webcamScenario, writeY4m } from '@pulsecam/synth';
+import { rememberSecret } from './support/api.ts';
 import { portraitTemplate } from './support/frames.ts';
 import { startService, type RunningService } from './support/service.ts';
 
@@ -62,6 +63,15 @@ describe('web page in headless chromium', { timeout: 300_000 }, () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
     const consoleErrors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    // Every API request the page makes, and the session token it was given.
+    const requests: { method: string; url: string; authorization: string | undefined }[] = [];
+    page.on('request', (r) => requests.push({ method: r.method(), url: r.url(), authorization: r.headers().authorization }));
+    let token = '';
+    page.on('response', async (r) => {
+      if (!r.url().endsWith('/create-session') || r.status() !== 201) return;
+      token = ((await r.json()) as { session_token: string }).session_token;
+      rememberSecret(token);
+    });
     await page.goto(service.baseUrl);
     assert.equal(await page.title(), 'Pulsecam: heart rate from your camera');
     await page.getByRole('button', { name: 'Start' }).click();
@@ -92,7 +102,15 @@ describe('web page in headless chromium', { timeout: 300_000 }, () => {
     assert.ok(overflow <= 0, `page is ${overflow}px wider than a phone screen`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-e2e-phone.png'), fullPage: true });
     await page.getByRole('button', { name: 'Stop' }).click();
+    // A CSP violation would be a console error: the page runs under helmet's policy as it is.
     assert.deepEqual(consoleErrors, []);
+    // Session calls carry the token as a Bearer header, never in a URL.
+    await page.waitForTimeout(500);
+    const sessionCalls = requests.filter((r) => /\/analyze-batch|\/session\//.test(r.url));
+    assert.ok(token && sessionCalls.length > 5, `${sessionCalls.length} session calls`);
+    for (const r of sessionCalls) assert.equal(r.authorization, `Bearer ${token}`, `${r.method} ${r.url}`);
+    assert.ok(sessionCalls.some((r) => r.method === 'DELETE'), 'Stop deletes the session');
+    assert.ok(requests.every((r) => !r.url.includes(token)), 'no URL carries the token');
   });
 
   test('shows a camera error when no camera is available', async () => {

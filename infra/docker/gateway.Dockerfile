@@ -45,6 +45,8 @@ COPY --from=build /app/shared/contracts shared/contracts
 COPY --from=build /app/shared/store shared/store
 COPY --from=build /app/services/gateway services/gateway
 COPY --from=build /app/services/web/dist services/web/dist
+# The API-key CLI: docker compose exec gateway node --import tsx scripts/keys.ts create <name>
+COPY --from=build /app/scripts/keys.ts scripts/keys.ts
 USER node
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

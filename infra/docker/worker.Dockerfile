@@ -33,7 +33,7 @@ COPY --from=build /app/services/web/package.json services/web/
 RUN npm ci --omit=dev --no-audit --no-fund --workspace @pulsecam/worker --include-workspace-root
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production METRICS_PORT=9464 TF_BACKEND=wasm
+ENV NODE_ENV=production METRICS_PORT=9464 METRICS_HOST=0.0.0.0 TF_BACKEND=wasm
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./

@@ -56,7 +56,10 @@ export async function startService(options: { workers: number; env?: Record<stri
   // Every service log line also goes to test-artifacts/, to read after a failure.
   mkdirSync(path.join(root, 'test-artifacts'), { recursive: true });
   const file = createWriteStream(path.join(root, 'test-artifacts', `service-${prefix}.log`));
-  const env = { ...process.env, REDIS_URL: redisUrl, KEY_PREFIX: prefix, LOG_LEVEL: 'warn', ...options.env };
+  // Every test client calls from 127.0.0.1, one address: per-client quotas are raised out of the
+  // way unless a test sets them (the quota tests do).
+  const clientLimits = { CLIENT_MAX_SESSIONS: '1000', CLIENT_REQUESTS_PER_MINUTE: '1000000', CLIENT_FRAMES_PER_SECOND: '100000' };
+  const env = { ...process.env, REDIS_URL: redisUrl, KEY_PREFIX: prefix, LOG_LEVEL: 'warn', ...clientLimits, ...options.env };
   const children: ChildProcess[] = [start('services/gateway/src/main.ts', { ...env, PORT: String(port), HOST: '127.0.0.1' }, logs, file)];
   const workerMetricsPorts: number[] = [];
   const addWorker = async () => {

@@ -1,9 +1,10 @@
 /**
- * What the gateway checks before it queues work: the session exists and each frame's capture
- * time fits its timeline (session-clock.ts), and the workers are not so far behind that the
- * request would only wait (queue-depth admission: a fast 503 with Retry-After, not a 504 later).
+ * What the gateway checks before it queues work: each frame's capture time fits the session's
+ * timeline (session-clock.ts); the workers are not so far behind that the request would only
+ * wait (queue-depth admission: a fast 503 with Retry-After, not a 504 later); and the work
+ * waiting for this session, and image bytes waiting in all, stay within their caps (work ledger).
  */
-import type { SessionStore } from '@pulsecam/store';
+import type { SessionMeta, SessionStore, WorkLedger, WorkLimits } from '@pulsecam/store';
 import { ApiError, type FieldError } from './errors.ts';
 import type { JobQueue } from './job-queue.ts';
 import { clockVerdict, type ClockLimits } from './session-clock.ts';
@@ -30,10 +31,9 @@ export function sessionNotFound(id: string): ApiError {
   ]);
 }
 
-/** Checks the session and every frame's time; throws 404 for no session and 422 when no frame fits. */
-export async function admitFrames(store: SessionStore, sessionId: string, frames: FrameTime[], limits: ClockLimits, now = Date.now()): Promise<FramesAdmission> {
-  const meta = await store.meta(sessionId);
-  if (!meta) throw sessionNotFound(sessionId);
+/** Checks every frame's time against the (opened) session; throws 422 when no frame fits. */
+export async function admitFrames(store: SessionStore, meta: SessionMeta, frames: FrameTime[], limits: ClockLimits, now = Date.now()): Promise<FramesAdmission> {
+  const sessionId = meta.id;
   const clock = meta.clock ?? (await store.claimClock(sessionId, frames[0].timestamp === undefined ? 'receive' : 'capture'));
   if (!clock) throw sessionNotFound(sessionId);
   // The timeline's newest frame: stored, or accepted and still queued (batches sent faster than real time).
@@ -57,4 +57,25 @@ export async function admitWork(jobs: JobQueue, limit: number): Promise<void> {
   if (waiting > limit) {
     throw new ApiError('overloaded', `${waiting} jobs are waiting for the workers (limit ${limit}); retry in a moment`, undefined, { 'Retry-After': '1' });
   }
+}
+
+/**
+ * Reserves a job's place in the work ledger: 429 when the session already has too many frames
+ * waiting, 503 when too many image bytes wait in all. The caller releases the reservation if it
+ * does not queue the job after all.
+ */
+export async function reserveWork(ledger: WorkLedger, job: { jobId: string; sessionId: string; frames: number; bytes: number; deadline: number }, limits: WorkLimits): Promise<void> {
+  const verdict = await ledger.reserve(job, limits);
+  if (verdict.ok) return;
+  if (verdict.limit === 'session_frames') {
+    throw new ApiError(
+      'too_many_pending_frames',
+      `${verdict.current} frames of this session are still waiting for the workers (limit ${limits.maxSessionFrames}); send more when they are answered`,
+      undefined,
+      { 'Retry-After': '1' },
+    );
+  }
+  throw new ApiError('overloaded', `${Math.round(verdict.current / 1e6)} MB of images are waiting for the workers (limit ${Math.round(limits.maxQueuedBytes / 1e6)} MB); retry in a moment`, undefined, {
+    'Retry-After': '2',
+  });
 }

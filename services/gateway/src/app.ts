@@ -1,10 +1,12 @@
 /** The Express application, without listen(): tests and main.ts both build it from their deps. */
-import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import multer from 'multer';
-import type { GatewayDeps } from './deps.ts';
+import { ApiKeyStore, isRedisUnavailable, WorkLedger } from '@pulsecam/store';
+import { clientOf, identifyClient } from './client-identity.ts';
+import type { GatewayDeps, RouteDeps } from './deps.ts';
 import { ApiError, redisUnavailable } from './errors.ts';
-import { isRedisUnavailable } from '@pulsecam/store';
+import { bodySizeLimit, corsPolicy, requestId, securityHeaders } from './hardening.ts';
+import { ClientRateLimits } from './rate-limits.ts';
 import { buildOpenApi } from './openapi.ts';
 import { analyzeRouter } from './routes/analyze.route.ts';
 import { docsRouter } from './routes/docs.route.ts';
@@ -13,33 +15,23 @@ import { samplesRouter } from './routes/samples.route.ts';
 import { sessionsRouter } from './routes/sessions.route.ts';
 import { systemRouter } from './routes/system.route.ts';
 
-function cors(origins: string): RequestHandler {
-  const allowed = origins.split(',').map((o) => o.trim()).filter(Boolean);
-  return (req, res, next) => {
-    const origin = req.headers.origin;
-    if (allowed.includes('*')) res.setHeader('Access-Control-Allow-Origin', '*');
-    else if (origin && allowed.includes(origin)) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Vary', 'Origin');
-    }
-    res.setHeader('Access-Control-Allow-Methods', 'GET,POST,DELETE,OPTIONS');
-    res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
-    if (req.method === 'OPTIONS') {
-      res.status(204).end();
-      return;
-    }
-    next();
-  };
-}
+/** The API's own paths: these identify the client, count its requests, and (with AUTH=keys) need a key. */
+const API_PATHS = ['/create-session', '/session', '/sessions', '/analyze-image', '/analyze-batch', '/jobs'];
 
-export function createApp(deps: GatewayDeps): express.Express {
-  const { config, log, metrics } = deps;
+export function createApp(gatewayDeps: GatewayDeps): express.Express {
+  const { config, log, metrics, redis } = gatewayDeps;
+  const deps: RouteDeps = {
+    ...gatewayDeps,
+    keys: new ApiKeyStore(redis, config.KEY_PREFIX),
+    ledger: new WorkLedger(redis, config.KEY_PREFIX),
+    rates: new ClientRateLimits(redis, config.KEY_PREFIX),
+  };
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', config.TRUST_PROXY);
 
   app.use((req, res, next) => {
-    const reqId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    const reqId = requestId(req.get('x-request-id'));
     res.setHeader('X-Request-Id', reqId);
     res.locals.log = log.child({ reqId });
     const started = process.hrtime.bigint();
@@ -52,14 +44,24 @@ export function createApp(deps: GatewayDeps): express.Express {
     });
     next();
   });
-  app.use(cors(config.CORS_ORIGINS));
+  app.use(securityHeaders());
+  app.use(corsPolicy(config.CORS_ORIGINS));
   // Shutting down: only the probes still answer; everything else is told to come back elsewhere.
   app.use((req, res, next) => {
     if (!deps.lifecycle.shuttingDown || req.path === '/health' || req.path === '/ready') return next();
     res.setHeader('Connection', 'close');
     next(new ApiError('shutting_down', 'this instance is shutting down; retry (another instance will answer)', undefined, { 'Retry-After': '1' }));
   });
+  app.use(bodySizeLimit(config.MAX_REQUEST_BYTES));
   app.use(express.json({ limit: config.MAX_REQUEST_BYTES }));
+  app.use(API_PATHS, identifyClient(config, deps.keys), async (_req, res, next) => {
+    try {
+      await deps.rates.request(clientOf(res), res);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  });
 
   app.use(systemRouter(deps));
   app.use(docsRouter(buildOpenApi(config, deps.version)));

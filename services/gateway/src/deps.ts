@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '@pulsecam/config';
-import type { SessionStore } from '@pulsecam/store';
+import type { ApiKeyStore, SessionStore, WorkLedger } from '@pulsecam/store';
+import type { ClientRateLimits } from './rate-limits.ts';
 import type { JobQueue } from './job-queue.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
@@ -20,4 +21,11 @@ export interface GatewayDeps {
   version: string;
   startedAt: number;
   lifecycle: Lifecycle;
+}
+
+/** What the routes use: the process's deps plus the Redis-backed guards createApp builds on them. */
+export interface RouteDeps extends GatewayDeps {
+  keys: ApiKeyStore;
+  ledger: WorkLedger;
+  rates: ClientRateLimits;
 }

@@ -46,9 +46,8 @@ export class JobQueue {
   }
 
   /** Adds a job and resolves with its validated result, or rejects on failure or timeout. */
-  async run<K extends JobName>(name: K, payload: PayloadOf<K>, timeoutMs: number): Promise<ResultOf<K>> {
+  async run<K extends JobName>(name: K, payload: PayloadOf<K>, timeoutMs: number, jobId: string = randomUUID()): Promise<ResultOf<K>> {
     const data = jobs[name].payload.parse(payload);
-    const jobId = randomUUID();
     const outcome = this.waiter.expect(jobId, timeoutMs);
     try {
       await this.queue.add(name, data, this.jobOptions(jobId, false));
@@ -61,7 +60,7 @@ export class JobQueue {
     } catch (err) {
       // Nobody waits for it any more: a job still waiting for a worker is withdrawn, so no
       // frame is analysed (and stored) for a client that was already told it timed out.
-      if (err instanceof JobTimeoutError) await this.withdraw(jobId);
+      if (err instanceof JobTimeoutError) err.withdrawn = await this.withdraw(jobId);
       throw err;
     }
   }
@@ -81,9 +80,8 @@ export class JobQueue {
   }
 
   /** Adds a job whose result is fetched later with GET /jobs/{id}. */
-  async enqueue<K extends JobName>(name: K, payload: PayloadOf<K>): Promise<string> {
+  async enqueue<K extends JobName>(name: K, payload: PayloadOf<K>, jobId: string = randomUUID()): Promise<string> {
     const data = jobs[name].payload.parse(payload);
-    const jobId = randomUUID();
     await this.queue.add(name, data, this.jobOptions(jobId, true));
     return jobId;
   }

@@ -13,6 +13,8 @@ export class JobFailedError extends Error {
 
 export class JobTimeoutError extends Error {
   override readonly name = 'JobTimeoutError';
+  /** Set by the queue: true when the job had not started and was removed (it will never run). */
+  withdrawn = false;
 }
 
 interface Pending {

@@ -17,7 +17,12 @@ function version(): string {
 
 async function main(): Promise<void> {
   const config = loadOrExit('gateway', () => loadGatewayConfig());
-  const log = pino({ level: config.LOG_LEVEL, base: { service: 'gateway', pid: process.pid } });
+  // Secrets are never logged on purpose; redaction is the safety net should a header object slip into a log call.
+  const log = pino({
+    level: config.LOG_LEVEL,
+    base: { service: 'gateway', pid: process.pid },
+    redact: { paths: ['headers.authorization', 'headers["x-api-key"]', 'req.headers.authorization', 'req.headers["x-api-key"]', 'session_token'], censor: '[redacted]' },
+  });
   // The request path fails fast when Redis is away (503 + Retry-After); the events stream waits it out.
   const redis = connectRequestRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS);
   const eventsRedis = connectRedis(config.REDIS_URL);
@@ -52,7 +57,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  log.info({ port, redis: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'gateway listening');
+  log.info({ port, auth: config.AUTH, cors: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, redis: config.REDIS_URL.replace(/\/\/[^@]*@/, '//***@') }, 'gateway listening');
 
   // Stop taking work (readiness 503, new analysis requests 503), let in-flight requests finish
   // (their jobs are still being run by the workers), then close the queue and Redis.

@@ -42,23 +42,44 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
     timestamps: z.string().optional().meta({ description: 'Comma-separated capture times (ms), one per image, in order.' }),
   });
 
+  const auth = config.AUTH === 'keys';
+  registry.registerComponent('securitySchemes', 'sessionToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The session_token from POST /create-session. Missing or wrong: 404 session_not_found, as for an unknown session.',
+  });
+  if (auth) registry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Created with `npm run keys -- create <name>`.' });
+  const keyed = auth ? [{ apiKey: [] }] : [];
+  /** Calls on one session: its token (and, with API keys, the key that created it). */
+  const sessionSecurity = auth ? [{ apiKey: [], sessionToken: [] }] : [{ sessionToken: [] }];
+  const limited = {
+    429: problem('Rate limit, session quota or the session\'s waiting frames reached (with Retry-After and RateLimit headers)'),
+    ...(auth ? { 401: problem('X-API-Key missing or not valid') } : {}),
+  };
+
   registry.registerPath({
     method: 'post', path: '/create-session', tags: ['Sessions'], summary: 'Create an analysis session',
-    responses: { 201: json(CreateSessionResponse, 'Session created'), 429: problem(`All ${config.MAX_SESSIONS} sessions are in use`) },
+    description: `Answers the session id and its secret token. A client (API key, or address in open mode) holds at most ${config.CLIENT_MAX_SESSIONS} live sessions by default; the service at most ${config.MAX_SESSIONS}.`,
+    security: keyed,
+    responses: { 201: json(CreateSessionResponse, 'Session created'), ...limited },
   });
   registry.registerPath({
     method: 'get', path: '/session/{id}/status', tags: ['Sessions'], summary: 'Session status and current estimate',
     request: { params: idParams },
-    responses: { 200: json(SessionStatus, 'Session status'), 404: problem('Unknown or expired session') },
+    security: sessionSecurity,
+    responses: { 200: json(SessionStatus, 'Session status'), 404: problem('Unknown or expired session, or not this token\'s'), ...limited },
   });
   registry.registerPath({
     method: 'delete', path: '/session/{id}', tags: ['Sessions'], summary: 'Delete a session and its trace',
     request: { params: idParams },
-    responses: { 200: json(DeleteSessionResponse, 'Deleted'), 404: problem('Unknown or expired session') },
+    security: sessionSecurity,
+    responses: { 200: json(DeleteSessionResponse, 'Deleted'), 404: problem('Unknown or expired session, or not this token\'s'), ...limited },
   });
   registry.registerPath({
-    method: 'get', path: '/sessions', tags: ['Sessions'], summary: 'List active sessions',
-    responses: { 200: json(SessionList, 'Active sessions') },
+    method: 'get', path: '/sessions', tags: ['Sessions'], summary: 'List active sessions (ids and times only)',
+    description: auth ? "The calling key's sessions (an admin key: all)." : 'Every live session\'s id and times; an id opens nothing without its token.',
+    security: keyed,
+    responses: { 200: json(SessionList, 'Active sessions'), ...limited },
   });
   registry.registerPath({
     method: 'post', path: '/analyze-image', tags: ['Analysis'], summary: 'Analyse one frame',
@@ -67,7 +88,9 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
       query: asyncQuery,
       body: { content: { 'application/json': { schema: AnalyzeImageRequest }, 'multipart/form-data': { schema: multipartImage } } },
     },
+    security: sessionSecurity,
     responses: {
+      ...limited,
       200: json(AnalyzeImageResponse, 'Frame analysed (a frame with no face is a result, not an error)'),
       202: json(JobAccepted, 'Queued (?async=true)'),
       400: problem('Invalid request, unreadable image, or malformed multipart body'),
@@ -75,7 +98,7 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
       413: problem('Image or body too large'),
       415: problem('Neither JSON nor multipart'),
       422: problem('Capture time outside the session timeline (timestamp_out_of_range)'),
-      503: problem('Redis unreachable, workers overloaded, or shutting down (with Retry-After)'),
+      503: problem('Redis unreachable, workers overloaded (queued jobs or image bytes), or shutting down (with Retry-After)'),
       504: problem('Workers did not answer in time (a job no worker had started is withdrawn)'),
     },
   });
@@ -86,7 +109,9 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
       query: asyncQuery,
       body: { content: { 'application/json': { schema: AnalyzeBatchRequest }, 'multipart/form-data': { schema: multipartBatch } } },
     },
+    security: sessionSecurity,
     responses: {
+      ...limited,
       200: json(AnalyzeBatchResponse, 'Per-image results and the session estimate'),
       202: json(BatchAccepted, 'Queued (?async=true)'),
       400: problem('Invalid request or malformed multipart body'),
@@ -94,7 +119,7 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
       413: problem('Image or body too large'),
       415: problem('Neither JSON nor multipart'),
       422: problem('No frame of the batch fits the session timeline'),
-      503: problem('Redis unreachable, workers overloaded, or shutting down (with Retry-After)'),
+      503: problem('Redis unreachable, workers overloaded (queued jobs or image bytes), or shutting down (with Retry-After)'),
       504: problem('Workers did not answer in time'),
     },
   });
@@ -102,7 +127,9 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
     method: 'post', path: '/session/{id}/samples', tags: ['Analysis'], summary: 'Add colour samples measured on the device',
     description: `For clients that extract the mean skin colour themselves (no image leaves the device): up to ${config.MAX_SAMPLES_PER_REQUEST} samples of {timestamp, r, g, b} per request, stored in the session trace and estimated by the same code as images. Any frame rate from 10 to 60 fps.`,
     request: { params: idParams, body: { content: { 'application/json': { schema: SamplesRequest } } } },
+    security: sessionSecurity,
     responses: {
+      ...limited,
       200: json(SamplesResponse, 'Samples stored (each capture time once); the session estimate'),
       400: problem('Invalid samples'),
       404: problem('Unknown or expired session'),
@@ -113,8 +140,10 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
   });
   registry.registerPath({
     method: 'get', path: '/jobs/{id}', tags: ['Analysis'], summary: 'State and result of an async job',
+    description: "Readable with the token of the job's session (and its key), while the session lives.",
     request: { params: z.object({ id: z.string().uuid() }) },
-    responses: { 200: json(JobStatus, 'Job state'), 404: problem('Unknown or expired job') },
+    security: sessionSecurity,
+    responses: { 200: json(JobStatus, 'Job state'), 404: problem('Unknown or expired job, or not this token\'s'), ...limited },
   });
   registry.registerPath({
     method: 'get', path: '/health', tags: ['System'], summary: 'Liveness', responses: { 200: json(HealthResponse, 'Alive') },

@@ -59,14 +59,24 @@ describe('gateway HTTP API (no workers)', () => {
     await redis.quit();
   });
 
+  /** The session token of each session these tests created, by id. */
+  const tokens = new Map<string, string>();
   const req = async (method: string, path: string, body?: unknown, raw?: string) => {
+    // Calls on a session carry its token, as every client must.
+    const sessionId = /\/session\/([0-9a-f-]{36})/.exec(path)?.[1] ?? (body as { session_id?: string } | undefined)?.session_id;
+    const token = sessionId ? tokens.get(sessionId) : undefined;
     const res = await fetch(base + path, {
       method,
-      headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+      headers: {
+        ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
     });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : {}) as Json, headers: res.headers };
+    const json = (text ? JSON.parse(text) : {}) as Json;
+    if (path === '/create-session' && res.status === 201) tokens.set(json.session_id, json.session_token);
+    return { status: res.status, type: res.headers.get('content-type') ?? '', body: json, headers: res.headers };
   };
 
   test('health, ready and status', async () => {
@@ -181,7 +191,7 @@ describe('gateway HTTP API (no workers)', () => {
     const id = (await req('POST', '/create-session')).body.session_id;
     const truncated = await fetch(`${base}/analyze-batch`, {
       method: 'POST',
-      headers: { 'content-type': 'multipart/form-data; boundary=XyZ' },
+      headers: { 'content-type': 'multipart/form-data; boundary=XyZ', authorization: `Bearer ${tokens.get(id)}` },
       body: '--XyZ\r\nContent-Disposition: form-data; name="session_id"\r\n\r\n' + id + '\r\n--XyZ\r\nContent-Disposition: form-data; name="images"; filename="a.png"\r\n',
     });
     assert.equal(truncated.status, 400);

@@ -28,12 +28,13 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
   let base: string;
   let jobs: JobQueue;
   let sessionId: string;
+  let sessionToken: string;
   const prefix = testPrefix();
 
   before(async () => {
     let url: string;
     ({ redis, url } = await connectTestRedis());
-    const config = loadGatewayConfig({ REDIS_URL: url, KEY_PREFIX: prefix, MAX_SESSIONS: '50', JOB_TIMEOUT_MS: '200', MAX_BATCH_IMAGES: '4', MAX_QUEUED_JOBS: '5' });
+    const config = loadGatewayConfig({ REDIS_URL: url, KEY_PREFIX: prefix, MAX_SESSIONS: '50', JOB_TIMEOUT_MS: '200', MAX_BATCH_IMAGES: '4', MAX_QUEUED_JOBS: '5', CLIENT_MAX_SESSIONS: '50', CLIENT_REQUESTS_PER_MINUTE: '1000000', CLIENT_FRAMES_PER_SECOND: '100000' });
     const store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: 50, bufferSeconds: 30, bufferMaxSamples: 100 });
     jobs = new JobQueue({ connection: redis, eventsConnection: connectRedis(url), prefix, asyncResultTtlSeconds: 60 });
     await jobs.ready();
@@ -43,7 +44,7 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await beat(redis, prefix, { id: 'fuzz', pid: 1, host: 'fuzz', startedAt: Date.now(), jobs: 0 });
-    sessionId = ((await (await fetch(`${base}/create-session`, { method: 'POST' })).json()) as { session_id: string }).session_id;
+    ({ session_id: sessionId, session_token: sessionToken } = (await (await fetch(`${base}/create-session`, { method: 'POST' })).json()) as { session_id: string; session_token: string });
   });
 
   after(async () => {
@@ -76,6 +77,14 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
   const timestamp = () => fc.oneof(fc.double(), fc.integer(), fc.string({ maxLength: 8 }), fc.constant(undefined), fc.constant(null));
   const image = () => fc.oneof(fc.constant(PNG_1x1), fc.base64String({ maxLength: 200 }), fc.string({ maxLength: 50 }), fc.constant(`data:image/png;base64,${PNG_1x1}`));
   const session = () => fc.oneof(fc.constant('{id}'), fc.uuid(), fc.string({ maxLength: 40 }));
+  /** The session's token most of the time (to reach past the access check), else none or a wrong one. */
+  const auth = () =>
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant('{token}') },
+      fc.constantFrom('', 'Bearer ', 'Bearer pst_wrong', 'Basic dXNlcjpwYXNz'),
+      fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+    );
+  const authHeader = (a: string): Record<string, string> => (a === '{token}' ? { authorization: `Bearer ${sessionToken}` } : a ? { authorization: a } : {});
 
   test('JSON bodies of any shape, and of nearly the right shape', async () => {
     const body = fc.oneof(
@@ -85,9 +94,9 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
       fc.record({ samples: fc.array(fc.record({ timestamp: timestamp(), r: fc.double(), g: fc.double(), b: fc.double() }, { requiredKeys: [] }), { maxLength: 5 }) }, { requiredKeys: [] }),
     );
     await fc.assert(
-      fc.asyncProperty(paths(), fc.constantFrom('', '?async=true', '?async=1', '?async=yes', '?async[]=x'), body, async (p, query, b) => {
+      fc.asyncProperty(paths(), fc.constantFrom('', '?async=true', '?async=1', '?async=yes', '?async[]=x'), body, auth(), async (p, query, b, a) => {
         const json = JSON.stringify(b).replaceAll('{id}', sessionId);
-        await check(await fetch(base + withId(p) + query, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json }));
+        await check(await fetch(base + withId(p) + query, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeader(a) }, body: json }));
       }),
       { numRuns: RUNS },
     );
@@ -96,8 +105,8 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
   test('raw bodies under any content type, and broken JSON', async () => {
     const contentType = fc.constantFrom('application/json', 'text/plain', 'multipart/form-data', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'image/png', '');
     await fc.assert(
-      fc.asyncProperty(paths(), contentType, fc.oneof(fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 })), async (p, type, raw) => {
-        const headers: Record<string, string> = type ? { 'content-type': type } : {};
+      fc.asyncProperty(paths(), contentType, fc.oneof(fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 })), auth(), async (p, type, raw, a) => {
+        const headers: Record<string, string> = { ...(type ? { 'content-type': type } : {}), ...authHeader(a) };
         await check(await fetch(base + withId(p), { method: 'POST', headers, body: typeof raw === 'string' ? raw : new Uint8Array(raw) }));
       }),
       { numRuns: RUNS },
@@ -111,11 +120,12 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
         fc.constantFrom('/analyze-image', '/analyze-batch'),
         fc.array(field, { maxLength: 6 }),
         fc.array(fc.tuple(fc.constantFrom('image', 'images', 'other'), fc.uint8Array({ maxLength: 200 })), { maxLength: 5 }),
-        async (p, fields, files) => {
+        auth(),
+        async (p, fields, files, a) => {
           const form = new FormData();
           for (const [k, v] of fields) form.append(k, k === 'session_id' && v.length % 2 === 0 ? sessionId : v);
           for (const [k, bytes] of files) form.append(k, new Blob([bytes.length % 3 === 0 ? Buffer.from(PNG_1x1, 'base64') : bytes]), 'f.png');
-          await check(await fetch(base + p, { method: 'POST', body: form }));
+          await check(await fetch(base + p, { method: 'POST', body: form, headers: authHeader(a) }));
         },
       ),
       { numRuns: RUNS },
@@ -130,9 +140,11 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
         fc.string({ maxLength: 60 }),
         fc.string({ maxLength: 40 }),
         header,
-        async (route, param, query, headers) => {
+        auth(),
+        async (route, param, query, headers, a) => {
           const [method, path] = route.split(' ');
-          const clean = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace(/[^\x20-\x7e]/g, '')]));
+          // Never the real session's id with DELETE and its token: the session must outlive the fuzzing.
+          const clean = { ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace(/[^\x20-\x7e]/g, '')])), ...(method === 'GET' ? authHeader(a) : {}) };
           await check(await fetch(`${base}${path.replace('{p}', encodeURIComponent(param))}?${encodeURIComponent(query)}`, { method, headers: clean }));
         },
       ),
@@ -144,7 +156,7 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
     await beat(redis, prefix, { id: 'fuzz', pid: 1, host: 'fuzz', startedAt: Date.now(), jobs: 0 });
     assert.equal((await fetch(`${base}/health`)).status, 200);
     assert.equal((await fetch(`${base}/ready`)).status, 200);
-    assert.equal((await fetch(`${base}/session/${sessionId}/status`)).status, 200);
+    assert.equal((await fetch(`${base}/session/${sessionId}/status`, { headers: { authorization: `Bearer ${sessionToken}` } })).status, 200);
     // The fuzzing may have used every session slot (/create-session is one of its targets): then a clean 429.
     const created = await fetch(`${base}/create-session`, { method: 'POST' });
     assert.ok(created.status === 201 || (created.status === 429 && created.headers.get('retry-after')), `create-session: ${created.status}`);

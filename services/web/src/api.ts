@@ -50,15 +50,34 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
+/** A session and its secret token (kept in memory only, sent as a Bearer token). */
+export interface Session {
+  id: string;
+  token: string;
+}
+
+/**
+ * With AUTH=keys the page needs an API key: open it as `/#key=<key>`. The fragment never leaves
+ * the browser (it is not part of any request URL); the key goes only in the X-API-Key header.
+ */
+const apiKey = new URLSearchParams(location.hash.slice(1)).get('key');
+const keyHeader = (): Record<string, string> => (apiKey ? { 'X-API-Key': apiKey } : {});
+const bearer = (session: Session) => ({ ...keyHeader(), Authorization: `Bearer ${session.token}` });
+
 export const api = {
   status: () => call<{ limits: { min_signal_seconds: number; window_seconds: number } }>('/status'),
-  createSession: () => call<{ session_id: string }>('/create-session', { method: 'POST' }),
-  deleteSession: (id: string) => call<unknown>(`/session/${id}`, { method: 'DELETE' }).catch(() => undefined),
-  analyzeBatch: (id: string, frames: { blob: Blob; t: number }[]) => {
+  createSession: async (): Promise<Session> => {
+    const created = await call<{ session_id: string; session_token: string }>('/create-session', { method: 'POST', headers: keyHeader() });
+    return { id: created.session_id, token: created.session_token };
+  },
+  /** Deletes the session; `keepalive` lets it finish while the page is being closed. */
+  deleteSession: (session: Session, keepalive = false) =>
+    call<unknown>(`/session/${session.id}`, { method: 'DELETE', headers: bearer(session), keepalive }).catch(() => undefined),
+  analyzeBatch: (session: Session, frames: { blob: Blob; t: number }[]) => {
     const form = new FormData();
-    form.set('session_id', id);
+    form.set('session_id', session.id);
     form.set('timestamps', frames.map((f) => f.t.toFixed(1)).join(','));
     frames.forEach((f, i) => form.append('images', f.blob, `frame-${i}.jpg`));
-    return call<BatchResponse>('/analyze-batch', { method: 'POST', body: form });
+    return call<BatchResponse>('/analyze-batch', { method: 'POST', body: form, headers: bearer(session) });
   },
 };

@@ -5,7 +5,7 @@
  * breathing, guidance, and errors in plain words.
  */
 import './style.css';
-import { api, ApiProblem, type BatchItem, type BatchResponse } from './api.ts';
+import { api, ApiProblem, type BatchItem, type BatchResponse, type Session } from './api.ts';
 import { CameraError, FrameGrabber, openCamera, type CapturedFrame } from './camera.ts';
 import { drawOverlay, drawWaveform } from './draw.ts';
 import { guidanceText } from './guidance.ts';
@@ -37,7 +37,7 @@ const SEND_CHECK_MS = 100;
 
 let minSeconds = 6;
 let stream: MediaStream | null = null;
-let sessionId: string | null = null;
+let session: Session | null = null;
 let grabber: FrameGrabber | null = null;
 let queue: CapturedFrame[] = [];
 let inFlight = 0;
@@ -66,9 +66,9 @@ function resetReadout(): void {
 
 async function newSession(): Promise<void> {
   try {
-    sessionId = (await api.createSession()).session_id;
+    session = await api.createSession();
   } catch (err) {
-    sessionId = null;
+    session = null;
     if (err instanceof ApiProblem && err.status === 429) throw new Error('Too many people are measuring right now. Please try again in a minute.');
     if (err instanceof ApiProblem && err.code === 'unreachable') throw new Error('The Pulsecam service cannot be reached. Check that it is running, then press Start again.');
     throw err;
@@ -113,13 +113,13 @@ function showRate(): void {
 
 async function sendBatch(): Promise<void> {
   const now = Date.now();
-  if (!sessionId || queue.length === 0 || now - lastSent < BATCH_MS || !rate.maySend(now, inFlight)) return;
+  if (!session || queue.length === 0 || now - lastSent < BATCH_MS || !rate.maySend(now, inFlight)) return;
   const frames = queue;
   queue = [];
   inFlight++;
   lastSent = now;
   try {
-    const r = await api.analyzeBatch(sessionId, frames);
+    const r = await api.analyzeBatch(session, frames);
     rate.answered(Date.now() - now);
     showError(null);
     if (stream) render(r);
@@ -190,8 +190,8 @@ function stop(): void {
   video.srcObject = null;
   queue = [];
   lastItem = null;
-  if (sessionId) void api.deleteSession(sessionId);
-  sessionId = null;
+  if (session) void api.deleteSession(session);
+  session = null;
   ui.placeholder.hidden = false;
   ui.guidance.textContent = '';
   ui.rate.textContent = '';
@@ -208,7 +208,7 @@ function paintOverlay(): void {
 startButton.addEventListener('click', () => void start());
 stopButton.addEventListener('click', () => stop());
 window.addEventListener('pagehide', () => {
-  if (sessionId) void fetch(`/session/${sessionId}`, { method: 'DELETE', keepalive: true }).catch(() => undefined);
+  if (session) void api.deleteSession(session, true);
 });
 resetReadout();
 requestAnimationFrame(paintOverlay);

@@ -5,11 +5,16 @@
 import sharp, { type Metadata } from 'sharp';
 import type { RgbImage } from '@pulsecam/vision';
 
+/**
+ * An image the client sent cannot be used. `message` is for the client; the decoder's own text
+ * (libvips internals) is kept in `decoderDetail` for the worker's log and never returned.
+ */
 export class ImageDecodeError extends Error {
   override readonly name = 'ImageDecodeError';
   constructor(
     readonly code: 'invalid_image' | 'image_too_large',
     message: string,
+    readonly decoderDetail?: string,
   ) {
     super(message);
   }
@@ -40,7 +45,7 @@ export async function readImageHeader(bytes: Buffer, limits: DecodeLimits): Prom
   try {
     meta = await sharp(bytes, { limitInputPixels: limits.maxPixels }).metadata();
   } catch (err) {
-    throw new ImageDecodeError('invalid_image', `not a readable image (${(err as Error).message})`);
+    throw new ImageDecodeError('invalid_image', 'not a readable image: send a JPEG, PNG or WebP file', (err as Error).message);
   }
   if (!meta.format || !SUPPORTED.has(meta.format)) {
     throw new ImageDecodeError('invalid_image', `unsupported image format "${meta.format ?? 'unknown'}": send JPEG, PNG or WebP`);
@@ -74,6 +79,6 @@ export async function decodePixels(bytes: Buffer, header: ImageHeader, limits: D
       .toBuffer({ resolveWithObject: true });
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
   } catch (err) {
-    throw new ImageDecodeError('invalid_image', `image could not be decoded (${(err as Error).message})`);
+    throw new ImageDecodeError('invalid_image', 'the image could not be decoded (truncated or corrupt?)', (err as Error).message);
   }
 }

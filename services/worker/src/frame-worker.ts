@@ -6,6 +6,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { jobs, QUEUE_NAME, type JobName } from '@pulsecam/contracts';
+import type { WorkLedger } from '@pulsecam/store';
 import type { HandlerContext } from './handlers/context.ts';
 import { permanentFailure, StreamBusyError } from './handlers/errors.ts';
 import { handlers } from './handlers/index.ts';
@@ -17,6 +18,8 @@ export interface FrameWorkerOptions {
   /** How long a job stays locked to a worker that stopped renewing it (it died). */
   lockMs: number;
   context: HandlerContext;
+  /** Where the gateway reserved each frames job's place; released here when the job is done. */
+  ledger: WorkLedger;
   log: Logger;
 }
 
@@ -53,9 +56,14 @@ export function createFrameWorker(options: FrameWorkerOptions): Worker {
     async (job, token) => {
       const jobLog = log.child({ jobId: job.id, job: job.name });
       const end = context.metrics.jobDuration.startTimer({ job: job.name });
+      const release = async () => {
+        if (job.name !== 'frames.analyze' || !job.id) return;
+        await options.ledger.release(job.id).catch((err: Error) => jobLog.warn({ err: err.message }, 'work reservation not released (it lapses by itself)'));
+      };
       try {
         const result = await run(job, context, jobLog);
         await stripImage(job);
+        await release();
         end({ result: 'completed' });
         return result;
       } catch (err) {
@@ -66,7 +74,10 @@ export function createFrameWorker(options: FrameWorkerOptions): Worker {
           throw new DelayedError();
         }
         const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        if (final) await stripImage(job).catch(() => undefined);
+        if (final) {
+          await stripImage(job).catch(() => undefined);
+          await release();
+        }
         end({ result: 'failed' });
         if (err instanceof UnrecoverableError) jobLog.info({ reason: err.message }, 'job rejected');
         else jobLog.error({ err, final }, 'job failed');

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { loadOrExit, loadWorkerConfig, onShutdown } from '@pulsecam/config';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { beat, connectRedis, forget, SessionStore, type WorkerBeat } from '@pulsecam/store';
+import { beat, connectRedis, forget, SessionStore, WorkLedger, type WorkerBeat } from '@pulsecam/store';
 import type { FaceDetector } from '@pulsecam/vision';
 import { createFrameWorker } from './frame-worker.ts';
 import { WorkerMetrics } from './metrics.ts';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     prefix: config.KEY_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     lockMs: config.JOB_LOCK_MS,
+    ledger: new WorkLedger(redis, config.KEY_PREFIX),
     log,
     context: {
       pipeline: pipelineFromConfig(detector, config),

@@ -42,7 +42,31 @@ export const GatewayEnv = CommonEnv.extend({
   JOB_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   /** How long results of ?async=true jobs stay readable at GET /jobs/{id}. */
   ASYNC_RESULT_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
+  /**
+   * Origins allowed to call the API from a browser, comma-separated (`*`: any, the open local
+   * default; empty list: none). The page served by the gateway itself is same-origin and needs none.
+   */
   CORS_ORIGINS: z.string().default('*'),
+  /** open: anyone may create sessions (quotas per client address); keys: every API call needs X-API-Key. */
+  AUTH: z.enum(['open', 'keys']).default('open'),
+  /** Live sessions one client (API key, or address in open mode) may hold; a key's --max-sessions overrides it. */
+  CLIENT_MAX_SESSIONS: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** API requests per minute per client; a key's --rpm overrides it. */
+  CLIENT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Frames and samples per second per client, averaged over 10 s; a key's --fps overrides it. */
+  CLIENT_FRAMES_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Frames one session may have waiting for the workers (about 4 s of 30 fps video). */
+  MAX_PENDING_FRAMES_PER_SESSION: z.coerce.number().int().min(1).max(100_000).default(120),
+  /** Image bytes (base64, as queued) waiting for the workers in all, across gateways. */
+  MAX_QUEUED_BYTES: z.coerce.number().int().min(1024 * 1024).max(64 * 1024 * 1024 * 1024).default(256 * 1024 * 1024),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (Express "trust proxy"):
+   * false (none: the socket's peer), true (any), a hop count, or addresses/subnets comma-separated.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string[] => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((s) => s.trim()).filter(Boolean))),
   /** Longest a Redis command on the request path may take; past it the request answers 503. */
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1500),
   /** Jobs waiting for a worker beyond which new analysis requests are refused (503 + Retry-After). */
@@ -85,7 +109,8 @@ export const WorkerEnv = CommonEnv.extend({
   /** Most frames skipped between full-frame face searches while no face is found (back-off cap). */
   FACE_SEARCH_MAX_WAIT: z.coerce.number().int().min(0).max(100).default(8),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
-  METRICS_HOST: z.string().default('0.0.0.0'),
+  /** Address the worker's /metrics and /health listen on: loopback unless a scraper elsewhere needs them. */
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
 
 export const LauncherEnv = z.object({

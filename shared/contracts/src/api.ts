@@ -114,7 +114,14 @@ export const SamplesResponse = Estimate.extend({
 }).meta({ id: 'SamplesResponse' });
 
 export const CreateSessionResponse = z
-  .object({ session_id: SessionId, message: z.string(), expires_in_seconds: z.number().int() })
+  .object({
+    session_id: SessionId,
+    session_token: z.string().meta({
+      description: 'The session\'s secret (256 bits), shown only here: send it as `Authorization: Bearer <session_token>` on every call for this session. The service keeps only its hash.',
+    }),
+    message: z.string(),
+    expires_in_seconds: z.number().int(),
+  })
   .meta({ id: 'CreateSessionResponse' });
 
 export const SessionStatus = z
@@ -135,12 +142,16 @@ export const SessionSummary = z
     created_at: z.string(),
     last_activity: z.string(),
     expires_in_seconds: z.number(),
-    frames_received: z.number().int(),
   })
-  .meta({ id: 'SessionSummary' });
+  .meta({ id: 'SessionSummary', description: 'Ids and times only: never tokens or estimates.' });
 
 export const SessionList = z
-  .object({ count: z.number().int(), max_sessions: z.number().int(), sessions: z.array(SessionSummary) })
+  .object({
+    count: z.number().int(),
+    max_sessions: z.number().int().meta({ description: 'Live sessions the whole service holds at most.' }),
+    client_max_sessions: z.number().int().meta({ description: 'Live sessions the calling client (API key or address) may hold.' }),
+    sessions: z.array(SessionSummary),
+  })
   .meta({ id: 'SessionList' });
 
 export const DeleteSessionResponse = z

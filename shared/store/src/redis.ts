@@ -26,7 +26,7 @@ export function connectRequestRedis(url: string, commandTimeoutMs: number, optio
   });
 }
 
-const UNAVAILABLE = /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|max retries|LOADING|enableOfflineQueue/i;
+const UNAVAILABLE = /Stream isn't writeable|Redis connection is not ready|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|max retries|LOADING|enableOfflineQueue/i;
 
 /** Whether an error means Redis could not be reached (as opposed to a bug or bad data). */
 export function isRedisUnavailable(err: unknown): boolean {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { sessionIndexKey, sessionKeys } from '@pulsecam/contracts';
+import { ownerSessionsKey, sessionIndexKey, sessionKeys } from '@pulsecam/contracts';
 import { decodeEntry, encodeNoFace, encodeSample, type Timeline, type TraceSample } from './sample.ts';
 
 export interface SessionLimits {
@@ -36,17 +36,35 @@ export interface SessionMeta {
   clock: 'capture' | 'receive' | null;
   /** Newest capture time the gateway has accepted (it may not be analysed yet). */
   admittedTs: number | null;
+  /** SHA-256 of the session's token (the token itself is never stored). */
+  tokenHash: string | null;
+  /** The client that created it: `key:<name>` or `ip:<hash>` (see the gateway's client identity). */
+  owner: string | null;
 }
 
+/** Who creates a session, and how many live sessions they may hold. */
+export interface SessionOwner {
+  id: string;
+  maxSessions: number;
+}
+
+// KEYS: index, meta, owner set. ARGV: now, ttl ms, max sessions, id, token hash, owner,
+// max sessions of the owner, session meta key prefix, owner set ttl ms.
+// Returns 1 (created), 0 (all sessions in use), -1 (the owner's quota is used up).
 const CREATE_SCRIPT = `
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
-local max = tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= max then return 0 end
-redis.call('HSET', KEYS[2], 'created_at', now, 'last_seen', now, 'frames', 0, 'faces', 0)
+for _, sid in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  if redis.call('EXISTS', ARGV[8] .. sid) == 0 then redis.call('SREM', KEYS[3], sid) end
+end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+if redis.call('SCARD', KEYS[3]) >= tonumber(ARGV[7]) then return -1 end
+redis.call('HSET', KEYS[2], 'created_at', now, 'last_seen', now, 'frames', 0, 'faces', 0, 'token_hash', ARGV[5], 'owner', ARGV[6])
 redis.call('PEXPIRE', KEYS[2], ttl)
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[4])
+redis.call('SADD', KEYS[3], ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[9])
 return 1
 `;
 
@@ -106,7 +124,17 @@ return 1
 
 export class SessionLimitError extends Error {
   override readonly name = 'SessionLimitError';
+  constructor(
+    message: string,
+    /** Whose limit: the whole service's (MAX_SESSIONS) or the creating client's quota. */
+    readonly scope: 'service' | 'client',
+  ) {
+    super(message);
+  }
 }
+
+/** An owner's set of sessions outlives any one session by this much (pruned when read). */
+const OWNER_SET_TTL_FLOOR_MS = 24 * 3600_000;
 
 export class SessionStore {
   constructor(
@@ -120,11 +148,28 @@ export class SessionStore {
     return this.limits.ttlSeconds * 1000;
   }
 
-  async create(): Promise<string> {
+  /** Creates a session owned by `owner`, reachable with the token whose hash is `tokenHash`. */
+  async create(owner: SessionOwner, tokenHash: string): Promise<string> {
     const id = randomUUID();
     const { meta } = sessionKeys(this.prefix, id);
-    const ok = await this.redis.eval(CREATE_SCRIPT, 2, sessionIndexKey(this.prefix), meta, this.clock(), this.ttlMs, this.limits.maxSessions, id);
-    if (ok !== 1) throw new SessionLimitError(`all ${this.limits.maxSessions} sessions are in use`);
+    const ok = await this.redis.eval(
+      CREATE_SCRIPT,
+      3,
+      sessionIndexKey(this.prefix),
+      meta,
+      ownerSessionsKey(this.prefix, owner.id),
+      this.clock(),
+      this.ttlMs,
+      this.limits.maxSessions,
+      id,
+      tokenHash,
+      owner.id,
+      owner.maxSessions,
+      sessionKeys(this.prefix, '').meta,
+      Math.max(OWNER_SET_TTL_FLOOR_MS, this.ttlMs),
+    );
+    if (ok === 0) throw new SessionLimitError(`all ${this.limits.maxSessions} sessions of the service are in use`, 'service');
+    if (ok !== 1) throw new SessionLimitError(`this client already holds its ${owner.maxSessions} live sessions`, 'client');
     return id;
   }
 
@@ -139,14 +184,12 @@ export class SessionStore {
     return ok === 1;
   }
 
-  async delete(id: string): Promise<boolean> {
+  async delete(id: string, owner?: string | null): Promise<boolean> {
     const k = sessionKeys(this.prefix, id);
-    const [[, removed]] = (await this.redis
-      .multi()
-      .del(k.meta, k.trace)
-      .zrem(sessionIndexKey(this.prefix), id)
-      .exec()) as [[Error | null, number], [Error | null, number]];
-    return removed > 0;
+    const tx = this.redis.multi().del(k.meta, k.trace, k.lock).zrem(sessionIndexKey(this.prefix), id);
+    if (owner) tx.srem(ownerSessionsKey(this.prefix, owner), id);
+    const results = (await tx.exec()) as [Error | null, number][];
+    return results[0][1] > 0;
   }
 
   /**
@@ -296,24 +339,28 @@ export class SessionStore {
     );
   }
 
-  /** Live sessions, oldest first, with their metadata. Expired index entries are pruned. */
-  async list(): Promise<SessionMeta[]> {
-    const index = sessionIndexKey(this.prefix);
+  /** Live sessions, oldest first, with their metadata (all of them, or one owner's). Expired entries are pruned. */
+  async list(owner?: string): Promise<SessionMeta[]> {
     const now = this.clock();
-    await this.redis.zremrangebyscore(index, '-inf', String(now));
-    const entries = await this.redis.zrange(index, '0', '-1', 'WITHSCORES');
-    const pipeline = this.redis.pipeline();
-    const ids: string[] = [];
-    const expiries: number[] = [];
-    for (let i = 0; i < entries.length; i += 2) {
-      ids.push(entries[i]);
-      expiries.push(Number(entries[i + 1]));
-      pipeline.hgetall(sessionKeys(this.prefix, entries[i]).meta);
+    let ids: string[];
+    if (owner === undefined) {
+      const index = sessionIndexKey(this.prefix);
+      await this.redis.zremrangebyscore(index, '-inf', String(now));
+      ids = await this.redis.zrange(index, '0', '-1');
+    } else {
+      ids = await this.redis.smembers(ownerSessionsKey(this.prefix, owner));
     }
-    const rows = ((await pipeline.exec()) ?? []) as [Error | null, Record<string, string>][];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) {
+      const key = sessionKeys(this.prefix, id).meta;
+      pipeline.hgetall(key).pttl(key);
+    }
+    const rows = ((await pipeline.exec()) ?? []) as [Error | null, unknown][];
     const out: SessionMeta[] = [];
-    rows.forEach(([err, h], i) => {
-      if (!err && h.created_at) out.push(parseMeta(ids[i], h, expiries[i]));
+    ids.forEach((id, i) => {
+      const [err, h] = rows[2 * i] as [Error | null, Record<string, string>];
+      const ttl = Number(rows[2 * i + 1][1]);
+      if (!err && h.created_at) out.push(parseMeta(id, h, now + Math.max(0, ttl)));
     });
     return out.sort((a, b) => a.createdAt - b.createdAt);
   }
@@ -340,5 +387,7 @@ function parseMeta(id: string, h: Record<string, string>, expiresAt: number): Se
     track: h.track ? (JSON.parse(h.track) as unknown) : null,
     clock: h.clock === 'capture' || h.clock === 'receive' ? h.clock : null,
     admittedTs: h.admitted_ts !== undefined ? Number(h.admitted_ts) : null,
+    tokenHash: h.token_hash ?? null,
+    owner: h.owner ?? null,
   };
 }

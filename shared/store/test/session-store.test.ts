@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
-import { SessionLimitError, SessionStore, type TraceSample } from '../src/index.ts';
+import { ApiKeyStore, hashSecret, newSecret, secretMatches, SessionLimitError, SessionStore, WorkLedger, type TraceSample } from '../src/index.ts';
 import { cleanPrefix, connectTestRedis, testPrefix } from '../../../test/support/redis.ts';
 
 const limits = { ttlSeconds: 60, maxSessions: 3, bufferSeconds: 10, bufferMaxSamples: 50 };
+const owner = { id: 'ip:test', maxSessions: 100 };
 const sample = (t: number): TraceSample => ({ t, skin: [150 + t / 1000, 110, 90], pose: [100, 100, 40, 0] });
 
 describe('SessionStore on real Redis', () => {
@@ -23,7 +24,7 @@ describe('SessionStore on real Redis', () => {
   test('creates, reads, lists and deletes sessions', async () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, limits);
-    const id = await store.create();
+    const id = await store.create(owner, hashSecret('token'));
     assert.ok(await store.exists(id));
     const meta = await store.meta(id);
     assert.equal(meta?.frames, 0);
@@ -37,7 +38,7 @@ describe('SessionStore on real Redis', () => {
   test('a batch of frames: samples, no-face frames, the tracking state and the face box in one step', async () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, limits);
-    const id = await store.create();
+    const id = await store.create(owner, hashSecret('token'));
     const track = { format: '640x480', t: 1200, face: null, search: { misses: 2, wait: 1 }, skin: null };
     const box = { x: 1, y: 2, width: 3, height: 4 };
     assert.equal(await store.recordFrames(id, { newestTs: 1300, samples: [sample(1000), sample(1100)], noFaceTimes: [1200, 1300], box, track }), 4);
@@ -59,7 +60,7 @@ describe('SessionStore on real Redis', () => {
   test('a frame is stored and counted once, however often it is sent (retried jobs, client retries)', async () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, limits);
-    const id = await store.create();
+    const id = await store.create(owner, hashSecret('token'));
     const batch = { newestTs: 1200, samples: [sample(1000), sample(1100)], noFaceTimes: [1200], box: null, track: null };
     assert.equal(await store.recordFrames(id, batch), 3);
     assert.equal(await store.recordFrames(id, batch), 0, 'the same batch again stores nothing');
@@ -77,7 +78,7 @@ describe('SessionStore on real Redis', () => {
   test('one holder of a session stream at a time; only the holder releases it; it expires by itself', async () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, limits);
-    const id = await store.create();
+    const id = await store.create(owner, hashSecret('token'));
     assert.equal(await store.lockStream(id, 'a', 5_000), true);
     assert.equal(await store.lockStream(id, 'b', 5_000), false);
     await store.unlockStream(id, 'b');
@@ -91,16 +92,16 @@ describe('SessionStore on real Redis', () => {
   test('refuses sessions beyond the limit, and frees a place on delete', async () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, limits);
-    const ids = [await store.create(), await store.create(), await store.create()];
-    await assert.rejects(store.create(), SessionLimitError);
+    const ids = [await store.create(owner, hashSecret('token')), await store.create(owner, hashSecret('token')), await store.create(owner, hashSecret('token'))];
+    await assert.rejects(store.create(owner, hashSecret('token')), SessionLimitError);
     await store.delete(ids[0]);
-    assert.ok(await store.create());
+    assert.ok(await store.create(owner, hashSecret('token')));
   });
 
   test('samples written out of order read back in capture order; trace trimmed by age and count', async () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, limits);
-    const id = await store.create();
+    const id = await store.create(owner, hashSecret('token'));
     const times = Array.from({ length: 40 }, (_, i) => 1000 + i * 100);
     const shuffled = [...times].sort(() => Math.random() - 0.5);
     await Promise.all(shuffled.map((t) => store.recordFrame(id, t, sample(t), { x: 1, y: 2, width: 3, height: 4 })));
@@ -125,7 +126,7 @@ describe('SessionStore on real Redis', () => {
   test('a frame without a face is counted but adds no sample', async () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, limits);
-    const id = await store.create();
+    const id = await store.create(owner, hashSecret('token'));
     assert.equal(await store.recordFrame(id, 500, null, null), true);
     const meta = await store.meta(id);
     assert.equal(meta?.frames, 1);
@@ -136,7 +137,7 @@ describe('SessionStore on real Redis', () => {
   test('sessions expire after the TTL, and an expired session takes no frames', async () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, { ...limits, ttlSeconds: 1 });
-    const id = await store.create();
+    const id = await store.create(owner, hashSecret('token'));
     await store.recordFrame(id, 1, sample(1), null);
     await new Promise((r) => setTimeout(r, 1300));
     assert.equal(await store.exists(id), false);
@@ -148,12 +149,74 @@ describe('SessionStore on real Redis', () => {
   test('activity refreshes the TTL', async () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, { ...limits, ttlSeconds: 1 });
-    const id = await store.create();
+    const id = await store.create(owner, hashSecret('token'));
     for (let i = 0; i < 4; i++) {
       await new Promise((r) => setTimeout(r, 400));
       assert.equal(await store.recordFrame(id, i, sample(i), null), true);
     }
     assert.equal(await store.exists(id), true);
+  });
+
+  test('a session keeps only its token hash and owner; an owner is held to its own quota', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, { ...limits, maxSessions: 5 });
+    const token = newSecret('pst');
+    assert.match(token, /^pst_[A-Za-z0-9_-]{43}$/);
+    const alice = { id: 'key:alice', maxSessions: 2 };
+    const a1 = await store.create(alice, hashSecret(token));
+    const meta = await store.meta(a1);
+    assert.equal(meta?.owner, 'key:alice');
+    assert.ok(secretMatches(token, meta?.tokenHash ?? undefined));
+    assert.ok(!secretMatches(newSecret('pst'), meta?.tokenHash ?? undefined));
+    const stored = JSON.stringify(await redis.hgetall(`${prefix}:session:${a1}`));
+    assert.ok(!stored.includes(token), 'the plain token is not stored');
+    await store.create(alice, hashSecret(newSecret('pst')));
+    await assert.rejects(store.create(alice, hashSecret('x')), (err: SessionLimitError) => err.scope === 'client');
+    // Bob still has room: one client's quota leaves the rest of the service to the others.
+    const b1 = await store.create({ id: 'key:bob', maxSessions: 2 }, hashSecret('y'));
+    assert.deepEqual((await store.list('key:bob')).map((m) => m.id), [b1]);
+    assert.equal((await store.list('key:alice')).length, 2);
+    // A deleted session frees its owner's place.
+    await store.delete(a1, 'key:alice');
+    assert.ok(await store.create(alice, hashSecret('z')));
+  });
+
+  test('API keys are stored hashed, looked up, listed and revoked', async () => {
+    prefix = testPrefix();
+    const keys = new ApiKeyStore(redis, prefix);
+    const { key, record } = await keys.create('lab-1', { rpm: 100, fps: 20 });
+    assert.match(key, /^pk_/);
+    assert.equal(record.rpm, 100);
+    assert.deepEqual(await keys.lookup(key), record);
+    assert.equal(await keys.lookup(newSecret('pk')), null);
+    await assert.rejects(keys.create('lab-1'), /exists/);
+    const dump = JSON.stringify(await redis.hgetall(`${prefix}:apikeys`)) + JSON.stringify(await redis.hgetall(`${prefix}:apikeys:names`));
+    assert.ok(!dump.includes(key), 'the plain key is not stored');
+    assert.deepEqual((await keys.list()).map((k) => k.name), ['lab-1']);
+    assert.equal(await keys.revoke('lab-1'), true);
+    assert.equal(await keys.lookup(key), null);
+    assert.equal(await keys.revoke('lab-1'), false);
+  });
+
+  test('work ledger: per-session frames and total bytes are capped, released once, and lapse at their deadline', async () => {
+    prefix = testPrefix();
+    let now = 1_000_000;
+    const ledger = new WorkLedger(redis, prefix, () => now);
+    const caps = { maxSessionFrames: 10, maxQueuedBytes: 1000 };
+    const job = (jobId: string, sessionId: string, frames: number, bytes: number) => ({ jobId, sessionId, frames, bytes, deadline: now + 5000 });
+    // One request larger than a cap goes through while nothing waits.
+    assert.deepEqual(await ledger.reserve(job('j1', 's1', 12, 100), caps), { ok: true });
+    assert.deepEqual(await ledger.reserve(job('j2', 's1', 1, 100), caps), { ok: false, limit: 'session_frames', current: 12 });
+    assert.deepEqual(await ledger.reserve(job('j3', 's2', 5, 950), caps), { ok: false, limit: 'queued_bytes', current: 100 });
+    assert.deepEqual(await ledger.reserve(job('j4', 's2', 5, 800), caps), { ok: true });
+    assert.deepEqual(await ledger.totals('s1'), { sessionFrames: 12, bytes: 900, jobs: 2 });
+    assert.equal(await ledger.release('j1'), true);
+    assert.equal(await ledger.release('j1'), false, 'released once');
+    assert.deepEqual(await ledger.totals('s1'), { sessionFrames: 0, bytes: 800, jobs: 1 });
+    // j4's releaser never comes: its reservation lapses at the deadline.
+    now += 6000;
+    assert.deepEqual(await ledger.reserve(job('j5', 's1', 1, 10), caps), { ok: true });
+    assert.deepEqual(await ledger.totals('s2'), { sessionFrames: 0, bytes: 10, jobs: 1 });
   });
 });
 
@@ -170,7 +233,7 @@ describe('SessionStore.recordSamples on real Redis', () => {
 
   test('stores many client samples in one step, in capture order, counted as frames with a face', async () => {
     const store = new SessionStore(redis, prefix, limits);
-    const id = await store.create();
+    const id = await store.create(owner, hashSecret('token'));
     const samples = [300, 100, 200].map((t) => ({ t, skin: [t, 1, 2] as [number, number, number] }));
     assert.equal(await store.recordSamples(id, samples), 3);
     assert.deepEqual((await store.trace(id)).map((s) => s.t), [100, 200, 300]);

@@ -3,17 +3,24 @@
  * (image files). Images are checked here, analysed by the workers, and answered synchronously,
  * or with a job id when ?async=true.
  */
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { requestSchemas, type PayloadOf, type ResultOf } from '@pulsecam/contracts';
-import type { GatewayDeps } from '../deps.ts';
+import { clientOf } from '../client-identity.ts';
+import type { RouteDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
+import { limitStreamedBody } from '../hardening.ts';
 import { checkBase64Image } from '../image-input.ts';
-import { admitFrames, admitWork, type FramesAdmission } from '../admission.ts';
+import { admitFrames, admitWork, reserveWork, type FrameTime, type FramesAdmission } from '../admission.ts';
 import { apiErrorFromJob } from '../job-errors.ts';
+import { JobTimeoutError } from '../job-waiter.ts';
+import { openSession } from '../session-access.ts';
 
 /** Async jobs may queue this many times deeper than synchronous ones before they are refused. */
 const ASYNC_QUEUE_FACTOR = 10;
+/** A synchronous job's work reservation lapses by itself this long after its request timed out. */
+const SYNC_RESERVATION_SLACK_MS = 60_000;
 import { parseOrThrow } from '../validate.ts';
 import { AsyncQuery } from './params.ts';
 
@@ -109,9 +116,9 @@ function multipartBatchBody(req: Request): unknown {
   };
 }
 
-export function analyzeRouter(deps: GatewayDeps): Router {
+export function analyzeRouter(deps: RouteDeps): Router {
   const router = Router();
-  const { config, jobs, store, metrics } = deps;
+  const { config, jobs, store, metrics, ledger, rates } = deps;
   const { AnalyzeImageRequest, AnalyzeBatchRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES, maxSamples: config.MAX_SAMPLES_PER_REQUEST });
   const parseMultipart = multer({
     storage: multer.memoryStorage(),
@@ -123,8 +130,9 @@ export function analyzeRouter(deps: GatewayDeps): Router {
       next(new ApiError('unsupported_media_type', `send application/json or multipart/form-data, not ${req.headers['content-type'] ?? 'no content type'}`));
       return;
     }
+    if (multipart(req)) limitStreamedBody(req, config.MAX_REQUEST_BYTES);
     parseMultipart(req, res, (err?: unknown) => {
-      if (!err || err instanceof multer.MulterError) return next(err);
+      if (!err || err instanceof multer.MulterError || (err as { type?: string }).type === 'entity.too.large') return next(err);
       const detail = `malformed multipart body: ${(err as Error).message}`;
       next(new ApiError('validation_failed', detail, [{ field: '(multipart)', message: detail }]));
     });
@@ -150,12 +158,13 @@ export function analyzeRouter(deps: GatewayDeps): Router {
    * Runs (or, with ?async=true, queues) one frames job for the admitted frames and answers with
    * `reply`'s shape; refused frames are answered in place with their reason, and counted.
    */
-  async function submit(res: Response, payload: PayloadOf<'frames.analyze'>, asyncMode: boolean, admission: FramesAdmission): Promise<void> {
+  async function submit(res: Response, jobId: string, payload: PayloadOf<'frames.analyze'>, asyncMode: boolean, admission: FramesAdmission): Promise<void> {
     const endpoint = payload.reply === 'image' ? 'analyze-image' : 'analyze-batch';
     metrics.framesSubmitted.inc({ endpoint }, payload.frames.length);
     const refused = admission.refused.length;
     if (asyncMode) {
-      const jobId = await jobs.enqueue('frames.analyze', payload).catch((err) => {
+      await jobs.enqueue('frames.analyze', payload, jobId).catch(async (err) => {
+        await ledger.release(jobId).catch(() => undefined);
         throw apiErrorFromJob(err);
       });
       const accepted = { job_id: jobId, status: 'queued' as const, status_url: `/jobs/${jobId}` };
@@ -171,8 +180,11 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     }
     let result: FramesResult;
     try {
-      result = await timed('frames.analyze', () => jobs.run('frames.analyze', payload, config.JOB_TIMEOUT_MS));
+      result = await timed('frames.analyze', () => jobs.run('frames.analyze', payload, config.JOB_TIMEOUT_MS, jobId));
     } catch (err) {
+      // A job withdrawn before it started will never run: its reservation goes now. (A job the
+      // workers started finishes, stores its frames once, and the worker releases it.)
+      if (!(err instanceof JobTimeoutError) || err.withdrawn) await ledger.release(jobId).catch(() => undefined);
       metrics.framesProcessed.inc({ outcome: 'error' }, payload.frames.length);
       throw apiErrorFromJob(err);
     }
@@ -192,16 +204,37 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     res.json(toAnalyzeResponse(result));
   }
 
+  /**
+   * Everything checked before a frames job is queued, cheapest refusal first: the session and its
+   * token, the queue depth, the client's frame rate, the session's waiting frames and the queued
+   * bytes (a reservation), and last each frame's capture time (which moves the session's timeline).
+   */
+  async function admit(req: Request, res: Response, sessionId: string, images: string[], times: FrameTime[], asyncMode: boolean): Promise<{ jobId: string; admission: FramesAdmission }> {
+    const client = clientOf(res);
+    const meta = await openSession(store, sessionId, req, client);
+    await admitWork(jobs, queueLimit(asyncMode));
+    await rates.frames(client, images.length);
+    const jobId = randomUUID();
+    const now = Date.now();
+    const deadline = now + (asyncMode ? config.ASYNC_RESULT_TTL_SECONDS * 1000 : config.JOB_TIMEOUT_MS + SYNC_RESERVATION_SLACK_MS);
+    const bytes = images.reduce((sum, b64) => sum + b64.length, 0);
+    await reserveWork(ledger, { jobId, sessionId, frames: images.length, bytes, deadline }, { maxSessionFrames: config.MAX_PENDING_FRAMES_PER_SESSION, maxQueuedBytes: config.MAX_QUEUED_BYTES });
+    try {
+      return { jobId, admission: await admitFrames(store, meta, times, clockLimits, now) };
+    } catch (err) {
+      await ledger.release(jobId).catch(() => undefined);
+      throw err;
+    }
+  }
+
   router.post('/analyze-image', upload, async (req, res) => {
     const receivedAt = Date.now();
     const asyncMode = isAsync(req);
     const body = parseOrThrow(AnalyzeImageRequest, multipart(req) ? multipartImageBody(req) : req.body);
     const image = checkBase64Image(body.image_data, 'image_data', config.MAX_IMAGE_BYTES);
     const t = body.timestamp ?? receivedAt;
-    // Overload first: a refused request must not move the session's timeline on.
-    await admitWork(jobs, queueLimit(asyncMode));
-    const admission = await admitFrames(store, body.session_id, [{ timestamp: body.timestamp, t, field: 'timestamp' }], clockLimits, receivedAt);
-    await submit(res, { session_id: body.session_id, frames: [{ image_b64: image, timestamp_ms: t }], estimate: 'throttled', reply: 'image' }, asyncMode, admission);
+    const { jobId, admission } = await admit(req, res, body.session_id, [image], [{ timestamp: body.timestamp, t, field: 'timestamp' }], asyncMode);
+    await submit(res, jobId, { session_id: body.session_id, frames: [{ image_b64: image, timestamp_ms: t }], estimate: 'throttled', reply: 'image' }, asyncMode, admission);
   });
 
   router.post('/analyze-batch', upload, async (req, res) => {
@@ -211,10 +244,9 @@ export function analyzeRouter(deps: GatewayDeps): Router {
     const images = body.images.map((img, i) => checkBase64Image(img.image_data, `images.${i}.image_data`, config.MAX_IMAGE_BYTES));
     // Frames without a capture time get the receive time, 1 ms apart in the order sent (each frame keeps its own time).
     const times = body.images.map((img, i) => ({ timestamp: img.timestamp, t: img.timestamp ?? receivedAt + i, field: `images.${i}.timestamp` }));
-    await admitWork(jobs, queueLimit(asyncMode));
-    const admission = await admitFrames(store, body.session_id, times, clockLimits, receivedAt);
+    const { jobId, admission } = await admit(req, res, body.session_id, images, times, asyncMode);
     const frames = admission.accepted.map((i) => ({ image_b64: images[i], timestamp_ms: times[i].t }));
-    await submit(res, { session_id: body.session_id, frames, estimate: 'always', reply: 'batch' }, asyncMode, admission);
+    await submit(res, jobId, { session_id: body.session_id, frames, estimate: 'always', reply: 'batch' }, asyncMode, admission);
   });
 
   return router;

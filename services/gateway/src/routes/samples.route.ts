@@ -7,15 +7,17 @@ import { Router } from 'express';
 import { requestSchemas } from '@pulsecam/contracts';
 import type { TraceSample } from '@pulsecam/store';
 import { admitFrames, admitWork, sessionNotFound } from '../admission.ts';
-import type { GatewayDeps } from '../deps.ts';
+import { clientOf } from '../client-identity.ts';
+import type { RouteDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { apiErrorFromJob } from '../job-errors.ts';
+import { openSession } from '../session-access.ts';
 import { parseOrThrow } from '../validate.ts';
 import { SessionIdParam } from './params.ts';
 
-export function samplesRouter(deps: GatewayDeps): Router {
+export function samplesRouter(deps: RouteDeps): Router {
   const router = Router();
-  const { config, store, jobs, metrics } = deps;
+  const { config, store, jobs, metrics, rates } = deps;
   const { SamplesRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES, maxSamples: config.MAX_SAMPLES_PER_REQUEST });
   const clockLimits = { bufferMs: config.BUFFER_SECONDS * 1000, toleranceMs: config.CLOCK_TOLERANCE_MS };
 
@@ -24,9 +26,12 @@ export function samplesRouter(deps: GatewayDeps): Router {
     if (!req.is('application/json')) throw new ApiError('unsupported_media_type', `send application/json, not ${req.headers['content-type'] ?? 'no content type'}`);
     const body = parseOrThrow(SamplesRequest, req.body);
     const times = body.samples.map((s, i) => ({ timestamp: s.timestamp, t: s.timestamp, field: `samples.${i}.timestamp` }));
-    // Overload first: a refused request must not move the session's timeline on.
+    const client = clientOf(res);
+    const meta = await openSession(store, id, req, client);
+    // Overload and rate first: a refused request must not move the session's timeline on.
     await admitWork(jobs, config.MAX_QUEUED_JOBS);
-    const admission = await admitFrames(store, id, times, clockLimits);
+    await rates.frames(client, body.samples.length);
+    const admission = await admitFrames(store, meta, times, clockLimits);
     const samples: TraceSample[] = admission.accepted.map((i) => ({ t: body.samples[i].timestamp, skin: [body.samples[i].r, body.samples[i].g, body.samples[i].b] }));
     const stored = await store.recordSamples(id, samples);
     if (stored === null) throw sessionNotFound(id);

@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { liveWorkers } from '@pulsecam/store';
-import type { GatewayDeps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 
 /** A worker that has not beaten for this long is taken for dead (it beats every 5 s). */
 export const WORKER_HORIZON_MS = 15_000;
 
-export function systemRouter(deps: GatewayDeps): Router {
+export function systemRouter(deps: RouteDeps): Router {
   const router = Router();
   const { config, jobs, store, redis, metrics, version, startedAt, lifecycle } = deps;
   const uptime = () => Math.round((Date.now() - startedAt) / 10) / 100;

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 /**
  * A session's frames as one ordered stream: take the session's stream lock, load its tracking
  * state, run the frames through the pipeline in capture order, store every sample, the new
@@ -50,7 +51,7 @@ function errorResult(timestampMs: number, err: ImageDecodeError): FrameResult {
   };
 }
 
-async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext, renewLock: () => Promise<void>): Promise<ResultOf<'frames.analyze'>> {
+async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext, renewLock: () => Promise<void>, log: Logger): Promise<ResultOf<'frames.analyze'>> {
   const started = performance.now();
   const id = payload.session_id;
   const meta = await ctx.store.meta(id);
@@ -73,6 +74,7 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
     } catch (err) {
       if (!(err instanceof ImageDecodeError)) throw err;
       ctx.metrics.frames.inc({ outcome: 'error' });
+      log.info({ frame: index, reason: err.message, decoder: err.decoderDetail }, 'frame refused');
       results[index] = errorResult(frame.timestamp_ms, err);
       continue;
     }
@@ -121,7 +123,7 @@ export const framesAnalyzeHandler: Handler<'frames.analyze'> = async (payload, c
     }
   };
   try {
-    const result = await analyze(payload, ctx, renewLock);
+    const result = await analyze(payload, ctx, renewLock, log);
     log.debug({ frames: payload.frames.length, processingMs: result.processing_ms }, 'frames analysed');
     return result;
   } finally {
