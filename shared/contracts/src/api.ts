@@ -197,7 +197,13 @@ export const StatusResponse = z
       buffer_max_samples: z.number().int(),
       min_signal_seconds: z.number(),
       window_seconds: z.number(),
+      max_request_bytes: z.number().int(),
+      max_pending_frames_per_session: z.number().int(),
+      client_max_sessions: z.number().int().meta({ description: 'Defaults per client; an API key may carry its own.' }),
+      client_requests_per_minute: z.number().int(),
+      client_frames_per_second: z.number().int(),
     }),
+    auth: z.enum(['open', 'keys']),
     method: z.string(),
   })
   .meta({ id: 'StatusResponse' });

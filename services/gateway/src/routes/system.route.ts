@@ -57,7 +57,13 @@ export function systemRouter(deps: RouteDeps): Router {
         buffer_max_samples: config.BUFFER_MAX_SAMPLES,
         min_signal_seconds: config.MIN_SIGNAL_SECONDS,
         window_seconds: config.WINDOW_SECONDS,
+        max_request_bytes: config.MAX_REQUEST_BYTES,
+        max_pending_frames_per_session: config.MAX_PENDING_FRAMES_PER_SESSION,
+        client_max_sessions: config.CLIENT_MAX_SESSIONS,
+        client_requests_per_minute: config.CLIENT_REQUESTS_PER_MINUTE,
+        client_frames_per_second: config.CLIENT_FRAMES_PER_SECOND,
       },
+      auth: config.AUTH,
       method: config.HR_METHOD,
     });
   });
