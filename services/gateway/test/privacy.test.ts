@@ -4,6 +4,7 @@
  * measured under a flood), request size bounds, and HTTP hardening.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +34,7 @@ const fakeJpeg = (bytes: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff
 interface Gateway {
   base: string;
   prefix: string;
+  redisUrl: string;
   redis: Redis;
   jobs: JobQueue;
   keys: ApiKeyStore;
@@ -59,6 +61,7 @@ async function startGateway(env: Record<string, string> = {}): Promise<Gateway> 
   const gateway: Gateway = {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     prefix,
+    redisUrl: url,
     redis,
     jobs,
     keys: new ApiKeyStore(redis, prefix),
@@ -207,6 +210,41 @@ describe('API keys (AUTH=keys)', () => {
 
     await g.keys.revoke('bob');
     assert.equal((await call(g, 'GET', '/sessions', { headers: bob })).status, 401);
+  });
+});
+
+describe('the keys CLI', () => {
+  test('npm run keys: create prints the key once, list shows names and limits, revoke stops it at once', async () => {
+    const g = await startGateway({ AUTH: 'keys' });
+    const root = path.resolve(import.meta.dirname, '../../..');
+    const keysCli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/keys.ts', ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, REDIS_URL: g.redisUrl, KEY_PREFIX: g.prefix },
+      });
+    const created = keysCli('create', 'cli-lab', '--max-sessions', '1', '--rpm', '50', '--fps', '5');
+    assert.equal(created.status, 0, created.stderr);
+    const key = created.stdout.trim();
+    rememberSecret(key);
+    assert.match(key, /^pk_[A-Za-z0-9_-]{43}$/);
+    assert.match(created.stderr, /shown only now/);
+    const list = keysCli('list');
+    assert.match(list.stdout, /^cli-lab\tclient\tmax-sessions=1\trpm=50\tfps=5\t/m);
+    assert.ok(!list.stdout.includes(key), 'list never shows a key');
+    const again = keysCli('create', 'cli-lab');
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /exists/);
+    assert.equal(keysCli('create', 'bad name!').status, 1);
+    assert.equal(keysCli('create', 'x', '--rpm', '0').status, 1);
+
+    // The key works with its own limits: one live session.
+    const s = await newSession(g, { 'x-api-key': key });
+    assert.ok(s.id);
+    assert.equal((await call(g, 'POST', '/create-session', { headers: { 'x-api-key': key } })).status, 429);
+    assert.equal(keysCli('revoke', 'cli-lab').status, 0);
+    assert.equal((await call(g, 'GET', `/session/${s.id}/status`, { headers: s.auth })).status, 401);
+    assert.equal(keysCli('revoke', 'cli-lab').status, 1);
   });
 });
 
