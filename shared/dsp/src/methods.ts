@@ -32,6 +32,9 @@ export function green(rgb: Rgb): Float64Array {
 }
 
 /** Sliding window length used by POS and CHROM: 1.6 s, as in both papers. */
+/** Keeps a segment's edge samples (where the Hann window is ~0) from dividing by nothing. */
+const WINDOW_WEIGHT_FLOOR = 1e-3;
+
 function shortWindow(fs: number, n: number): number {
   return Math.max(2, Math.min(n, Math.ceil(1.6 * fs)));
 }
@@ -87,12 +90,25 @@ export function chrom(rgb: Rgb, options: MethodOptions): Float64Array {
   const sections = designBandPass(lowHz, Math.min(highHz, options.fs / 2 - 0.1), options.fs, 4);
   const xf = filtfilt(x, sections);
   const yf = filtfilt(y, sections);
+  // Overlap-add of half-overlapping Hann-weighted segments, the last one aligned to the newest
+  // sample (so the newest half window is covered, not left at zero), each sample divided by the
+  // weight it received (so the first and newest samples are not faded out either).
   const out = new Float64Array(n);
-  for (let start = 0; start + l <= n; start += hop) {
-    const sy = std(yf, start, start + l);
-    const alpha = sy > 0 ? std(xf, start, start + l) / sy : 0;
-    for (let i = 0; i < l; i++) out[start + i] += (xf[start + i] - alpha * yf[start + i]) * win[i];
+  const weight = new Float64Array(n);
+  const starts: number[] = [];
+  for (let start = 0; start + l <= n; start += hop) starts.push(start);
+  if (starts.length === 0 || starts[starts.length - 1] + l < n) starts.push(Math.max(0, n - l));
+  for (const start of starts) {
+    const end = Math.min(n, start + l);
+    const sy = std(yf, start, end);
+    const alpha = sy > 0 ? std(xf, start, end) / sy : 0;
+    for (let i = start; i < end; i++) {
+      const w = win[i - start] + WINDOW_WEIGHT_FLOOR;
+      out[i] += (xf[i] - alpha * yf[i]) * w;
+      weight[i] += w;
+    }
   }
+  for (let i = 0; i < n; i++) if (weight[i] > 0) out[i] /= weight[i];
   return out;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { estimateHeartRate, METHOD_NAMES } from '../src/index.ts';
+import { chrom, estimateHeartRate, METHOD_NAMES } from '../src/index.ts';
 import { pulsingTrace } from './signals.ts';
 
 describe('every rPPG method recovers a known pulse rate', () => {
@@ -62,5 +62,21 @@ describe('estimateHeartRate', () => {
     const noise = estimateHeartRate(pulsingTrace({ bpm: 70, seconds: 15, fps: 30, amplitude: 0, noise: 1, seed: 4 }));
     assert.ok(clean.quality > 0.5, `clean quality ${clean.quality}`);
     assert.ok(noise.quality < clean.quality / 2, `noise quality ${noise.quality}`);
+  });
+});
+
+describe('CHROM covers the whole window', () => {
+  test('the newest 0.8 s carries the pulse (no zeros where the overlap-add used to stop)', () => {
+    // 10 s at 30 fps plus 7 samples: the length is not a multiple of the half window.
+    const trace = pulsingTrace({ bpm: 72, seconds: 10.23, fps: 30, noise: 0.05, seed: 5 });
+    const rgb = [Float64Array.from(trace.r), Float64Array.from(trace.g), Float64Array.from(trace.b)] as const;
+    const out = chrom(rgb, { fs: 30 });
+    const rms = (a: Float64Array, from: number, to: number) => Math.sqrt(a.subarray(from, to).reduce((s, v) => s + v * v, 0) / (to - from));
+    const n = out.length;
+    const tail = rms(out, n - 24, n);
+    const middle = rms(out, Math.floor(n / 2) - 45, Math.floor(n / 2) + 45);
+    assert.ok(tail > 0.5 * middle && tail < 2 * middle, `newest 0.8 s RMS ${tail.toExponential(2)} vs middle ${middle.toExponential(2)}`);
+    const head = rms(out, 0, 24);
+    assert.ok(head > 0.5 * middle && head < 2 * middle, `oldest 0.8 s RMS ${head.toExponential(2)} vs middle ${middle.toExponential(2)}`);
   });
 });

@@ -50,6 +50,8 @@ export interface SceneSpec {
   blurSigma: number;
   /** A second, smaller person in view with their own heart rate. */
   bystander?: { pose: Pose; heartRate: number };
+  /** Mirror the portrait left-right (a different face layout under the same light). */
+  mirror?: boolean;
   seed: number;
 }
 
@@ -68,12 +70,18 @@ interface Texture {
   mask: Float32Array;
 }
 
-function prepareTexture(template: FaceTemplate, tone: readonly [number, number, number]): Texture {
-  const { width, height, rgb, mask } = template;
+function prepareTexture(template: FaceTemplate, tone: readonly [number, number, number], mirror: boolean): Texture {
+  const { width, height, rgb } = template;
   const out = new Float32Array(rgb.length);
-  for (let i = 0; i < width * height; i++) {
-    const m = mask[i];
-    for (let c = 0; c < 3; c++) out[i * 3 + c] = rgb[i * 3 + c] * (1 - m + m * tone[c]);
+  const mask = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const to = y * width + x;
+      const from = y * width + (mirror ? width - 1 - x : x);
+      const m = template.mask[from];
+      mask[to] = m;
+      for (let c = 0; c < 3; c++) out[to * 3 + c] = rgb[from * 3 + c] * (1 - m + m * tone[c]);
+    }
   }
   return { width, height, rgb: out, mask };
 }
@@ -111,7 +119,7 @@ export class SceneRenderer {
         spec.durationSeconds,
       );
     }
-    this.texture = prepareTexture(template, spec.skinTone);
+    this.texture = prepareTexture(template, spec.skinTone, spec.mirror ?? false);
     this.noise = gaussianTable(1 << 21, spec.seed);
     this.random = mulberry32(spec.seed ^ 0xabcdef);
     this.times = captureTimes(spec);
