@@ -1,42 +1,53 @@
 /**
- * `npm run bench:accuracy`: every scenario of the synthetic benchmark through the worker's
- * vision path (traces cached), then every method scored by the service's own estimator on
- * sliding 10 s windows against the known heart rate.
- *   npm run bench:accuracy                  # all scenarios, all methods
- *   SCENARIOS=still,head_bob npm run bench:accuracy
+ * `npm run bench:accuracy`: the synthetic benchmark through the worker's vision path (traces
+ * cached), then every method scored by the service's own estimator on sliding 10 s windows
+ * against the known heart rate, with 95 % bootstrap intervals over clips.
+ *   npm run bench:accuracy                          # full suite: 3 clips of 60 s per scenario
+ *   npm run bench:accuracy -- --quick               # the published clips (one 20-30 s clip each)
+ *   npm run bench:accuracy -- --clips 5 --seconds 90 --scenarios still,head_bob
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadWorkerConfig } from '@pulsecam/config';
-import type { Estimate } from '@pulsecam/contracts';
-import { createPhysiology, meanHeartRate, scenarios, type Scenario } from '@pulsecam/synth';
-import type { TraceSample } from '@pulsecam/store';
+import { benchmarkSuite, pulseFreeTrace, scenarios, type Scenario } from '@pulsecam/synth';
 import { estimateSession, type EstimateSettings } from '../services/worker/src/estimate-session.ts';
-import { codeVersion, readCached, ROOT, visionSettings, type CachedTrace } from './trace-cache.ts';
+import { scoreClip, share, summarize, WINDOW_SECONDS, type ClipResult, type Summary, type WindowResult } from './accuracy-score.ts';
+import { codeVersion, readCached, ROOT, visionSettings } from './trace-cache.ts';
 
-const WINDOW_SECONDS = 10;
-const STEP_SECONDS = 1;
-// The worker's defaults, or the settings in the environment (part of the trace cache key).
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    clips: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '60' },
+    scenarios: { type: 'string', default: process.env.SCENARIOS ?? '' },
+    methods: { type: 'string', default: 'green,chrom,pos,lgi,omit,pulsecam' },
+    step: { type: 'string' },
+  },
+});
 const config = loadWorkerConfig();
-const METHODS: EstimateSettings['method'][] = ['green', 'chrom', 'pos', 'lgi', 'omit', 'pulsecam'];
-
-const wanted = process.env.SCENARIOS?.split(',').map((s) => s.trim());
-const list = scenarios().filter((s) => !wanted || wanted.includes(s.name));
+const METHODS = args.methods!.split(',') as EstimateSettings['method'][];
+const seconds = Number(args.seconds);
+const wanted = args.scenarios ? args.scenarios.split(',').map((s) => s.trim()) : null;
+const suite = (args.quick ? scenarios() : benchmarkSuite({ clips: Number(args.clips), durationSeconds: seconds })).filter((s) => !wanted || wanted.includes(s.family));
+// Windows every second on the short published clips; every 2 s on 60 s clips (still 5x overlapped).
+const stepSeconds = Number(args.step ?? (args.quick ? 1 : 2));
+const started = performance.now();
 
 async function extractMissing(version: string): Promise<void> {
-  const missing = list.filter((s) => !readCached(s.name, version)).map((s) => s.name);
+  const missing = suite.filter((s) => !readCached(s.name, version)).map((s) => s.name);
   if (missing.length === 0) return;
   const procs = Math.max(1, Math.min(missing.length, Number(process.env.BENCH_PROCESSES ?? os.availableParallelism())));
-  console.log(`Extracting ${missing.length} scenario trace(s) with ${procs} process(es) (cached afterwards in bench/.cache)...`);
-  const started = performance.now();
+  console.log(`Extracting ${missing.length} clip trace(s) with ${procs} process(es) (cached afterwards in bench/.cache)...`);
+  const t0 = performance.now();
   const groups: string[][] = Array.from({ length: procs }, () => []);
   missing.forEach((name, i) => groups[i % procs].push(name));
   await Promise.all(
     groups.map(
       (names) =>
         new Promise<void>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'extract-traces.ts'), version, ...names], {
+          const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'extract-traces.ts'), version, String(seconds), ...names], {
             cwd: ROOT,
             stdio: ['ignore', 'inherit', 'inherit'],
           });
@@ -44,141 +55,99 @@ async function extractMissing(version: string): Promise<void> {
         }),
     ),
   );
-  console.log(`Extraction took ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
-}
-
-interface WindowResult {
-  truth: number;
-  bpm: number | null;
-  confidence: Estimate['confidence'];
-  quality: number;
-  rmssd: number | null;
-  truthRmssd: number;
-  breathing: number | null;
-  truthBreathing: number;
-}
-
-/** RMSSD (ms) of the true beats inside [t0, t1]. */
-function trueRmssd(beats: number[], t0: number, t1: number): number {
-  const inside = beats.filter((b) => b >= t0 && b <= t1);
-  let sum = 0;
-  let n = 0;
-  for (let i = 2; i < inside.length; i++) {
-    sum += ((inside[i] - inside[i - 1] - (inside[i - 1] - inside[i - 2])) * 1000) ** 2;
-    n++;
-  }
-  return n ? Math.sqrt(sum / n) : NaN;
-}
-
-function scoreScenario(sc: Scenario, trace: CachedTrace, method: EstimateSettings['method']): WindowResult[] {
-  const duration = sc.spec.durationSeconds;
-  const physiology = createPhysiology(sc.spec.physiology, duration);
-  const settings: EstimateSettings = { method, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS };
-  const out: WindowResult[] = [];
-  const lastFrame = trace.frameTimes[trace.frameTimes.length - 1] / 1000;
-  for (let end = WINDOW_SECONDS; end <= lastFrame + 1e-9; end += STEP_SECONDS) {
-    const endMs = end * 1000;
-    const startMs = endMs - config.BUFFER_SECONDS * 1000;
-    const samples: TraceSample[] = trace.samples.filter((s) => s.t <= endMs && s.t >= startMs);
-    const framesSoFar = trace.frameTimes.filter((t) => t <= endMs && t >= startMs);
-    const lastFrameTs = framesSoFar.length ? framesSoFar[framesSoFar.length - 1] : null;
-    const faceTimes = new Set(samples.map((x) => x.t));
-    const e = estimateSession(samples, { lastFrameTs, noFaceTimes: framesSoFar.filter((t) => !faceTimes.has(t)) }, settings);
-    const first = samples.length ? samples[0].t / 1000 : end;
-    out.push({
-      truth: meanHeartRate(physiology, end - WINDOW_SECONDS, end),
-      bpm: e.heart_rate,
-      confidence: e.confidence,
-      quality: e.signal_quality,
-      rmssd: e.hrv?.rmssd_ms ?? null,
-      truthRmssd: trueRmssd(physiology.beats, first, end),
-      breathing: e.respiration?.rate ?? null,
-      truthBreathing: sc.spec.physiology.breathingRate,
-    });
-  }
-  return out;
-}
-
-interface Score {
-  mae: number;
-  rmse: number;
-  answered: number;
-  windows: number;
-}
-
-function summarize(rows: WindowResult[]): Score {
-  const answered = rows.filter((r) => r.bpm !== null);
-  const errors = answered.map((r) => Math.abs(r.bpm! - r.truth));
-  const mae = errors.length ? errors.reduce((a, b) => a + b, 0) / errors.length : NaN;
-  const rmse = errors.length ? Math.sqrt(errors.reduce((a, b) => a + b * b, 0) / errors.length) : NaN;
-  return { mae, rmse, answered: rows.length ? answered.length / rows.length : 0, windows: rows.length };
+  console.log(`Extraction took ${((performance.now() - t0) / 1000).toFixed(0)} s.\n`);
 }
 
 const version = codeVersion(visionSettings(config));
 await extractMissing(version);
-const traces = new Map(list.map((s) => [s.name, readCached(s.name, version)!]));
+const options = (method: EstimateSettings['method']) => ({
+  settings: { method, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS },
+  bufferSeconds: config.BUFFER_SECONDS,
+  stepSeconds,
+});
+const results = new Map<EstimateSettings['method'], ClipResult[]>(METHODS.map((m) => [m, suite.map((sc) => scoreClip(sc, readCached(sc.name, version)!, options(m)))]));
 
-const results = new Map<string, Map<string, WindowResult[]>>();
-for (const sc of list) {
-  const byMethod = new Map<string, WindowResult[]>();
-  for (const m of METHODS) byMethod.set(m, scoreScenario(sc, traces.get(sc.name)!, m));
-  results.set(sc.name, byMethod);
+// Pulse-free colour traces through the samples path (what a device sends for a photo or a mask).
+const PULSE_FREE_TRACES = 30;
+const pulseFree: WindowResult[] = [];
+for (let k = 0; k < PULSE_FREE_TRACES; k++) {
+  const trace = pulseFreeTrace(9000 + k, seconds);
+  for (let end = WINDOW_SECONDS * 1000; end <= trace[trace.length - 1].t; end += stepSeconds * 1000) {
+    const samples = trace.filter((s) => s.t <= end && s.t >= end - config.BUFFER_SECONDS * 1000);
+    const e = estimateSession(samples, { lastFrameTs: samples[samples.length - 1].t, noFaceTimes: [] }, options('pulsecam').settings);
+    pulseFree.push({ truth: NaN, bpm: e.heart_rate, confidence: e.confidence, pulseDetected: e.pulse_detected, quality: e.signal_quality, rmssd: null, hrvQuality: 0, truthRmssd: NaN, breathing: null, breathingQuality: 0, truthBreathing: NaN });
+  }
 }
 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
-const pctf = (x: number) => `${Math.round(x * 100)}%`;
-const lines: string[] = [];
-lines.push(`| scenario | ${METHODS.map((m) => `${m} MAE / RMSE / answered`).join(' | ')} |`);
-lines.push(`|---|${METHODS.map(() => '---').join('|')}|`);
-const pooled = new Map<string, WindowResult[]>(METHODS.map((m) => [m, []]));
-for (const sc of list) {
-  const cells = METHODS.map((m) => {
-    const rows = results.get(sc.name)!.get(m)!;
-    const s = summarize(rows);
-    if (sc.expectNoFace) return `no answer in ${pctf(1 - s.answered)}`;
-    pooled.get(m)!.push(...rows);
-    return `${f1(s.mae)} / ${f1(s.rmse)} / ${pctf(s.answered)}`;
-  });
-  lines.push(`| ${sc.name} | ${cells.join(' | ')} |`);
-}
-if (list.some((s) => !s.expectNoFace)) {
-  lines.push(
-    `| **all face scenarios** | ${METHODS.map((m) => {
-      const s = summarize(pooled.get(m)!);
-      return `**${f1(s.mae)} / ${f1(s.rmse)} / ${pctf(s.answered)}**`;
-    }).join(' | ')} |`,
-  );
-}
+const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '–');
+const ci = (s: Summary) => (s.clips > 1 && Number.isFinite(s.maeCi[0]) ? ` [${f1(s.maeCi[0])}–${f1(s.maeCi[1])}]` : '');
+const families = [...new Set(suite.map((s) => s.family))];
+const byFamily = (m: EstimateSettings['method'], family: string) => results.get(m)!.filter((c) => c.family === family);
+const pulseClips = (m: EstimateSettings['method']) => results.get(m)!.filter((c) => c.expect === 'pulse');
 
-console.log(`Pulsecam accuracy benchmark: ${list.length} scenarios, ${WINDOW_SECONDS} s windows every ${STEP_SECONDS} s, errors in bpm against the true mean rate of each window.`);
-console.log(`Traces: version ${version}; vision = worker defaults (backend ${config.TF_BACKEND}, detector input ${config.DETECTOR_INPUT_SIZE}).\n`);
+const clipsPerFamily = Math.max(...families.map((f) => suite.filter((s) => s.family === f).length));
+console.log(
+  `Pulsecam accuracy benchmark: ${families.length} scenarios × ${clipsPerFamily} clip(s) (${suite.length} clips, ${args.quick ? 'published 20-30 s clips' : `${seconds} s each`}), ${WINDOW_SECONDS} s windows every ${stepSeconds} s after warm-up; errors in bpm against each window's true mean rate; [95 % CI of the MAE, bootstrap over clips].`,
+);
+console.log(`Traces: version ${version}; vision = worker defaults (backend ${config.TF_BACKEND}, landmarks ${config.LANDMARK_MODEL}).\n`);
+
+const lines: string[] = [];
+lines.push(`| scenario | windows (independent) | ${METHODS.map((m) => `${m} MAE [CI] / RMSE / answered`).join(' | ')} |`);
+lines.push(`|---|---|${METHODS.map(() => '---').join('|')}|`);
+for (const family of families) {
+  const expect = suite.find((s) => s.family === family)!.expect;
+  const first = summarize(byFamily(METHODS[0], family));
+  const cells = METHODS.map((m) => {
+    const clips = byFamily(m, family);
+    const s = summarize(clips);
+    if (expect === 'no_face') return `no answer in ${pct(1 - s.answered)}`;
+    if (expect === 'no_pulse') return `no answer in ${pct(1 - s.answered)}; pulse_detected false in ${pct(share(clips, (w) => w.pulseDetected === false))}`;
+    return `${f1(s.mae)}${ci(s)} / ${f1(s.rmse)} / ${pct(s.answered)}`;
+  });
+  lines.push(`| ${family} | ${first.windows} (${first.independentWindows}) | ${cells.join(' | ')} |`);
+}
+lines.push(
+  `| **all pulse scenarios** | ${summarize(pulseClips(METHODS[0])).windows} (${summarize(pulseClips(METHODS[0])).independentWindows}) | ${METHODS.map((m) => {
+    const s = summarize(pulseClips(m));
+    return `**${f1(s.mae)}${ci(s)} / ${f1(s.rmse)} / ${pct(s.answered)}**`;
+  }).join(' | ')} |`,
+);
 console.log(lines.join('\n'));
 
-// Does confidence track error? Pooled over face scenarios, per method.
-console.log('\nConfidence vs error (face scenarios, answered windows): MAE (windows)');
+console.log(
+  `\nPulse-free colour traces through the samples path (pulsecam, ${PULSE_FREE_TRACES} traces, ${pulseFree.length} windows): heart rate answered in ${pct(pulseFree.filter((w) => w.bpm !== null).length / pulseFree.length)}, pulse_detected false in ${pct(pulseFree.filter((w) => w.pulseDetected === false).length / pulseFree.length)}, null in ${pct(pulseFree.filter((w) => w.pulseDetected === null).length / pulseFree.length)}.`,
+);
+
+console.log('\nConfidence vs error (pulse scenarios, answered windows): MAE (windows)');
 console.log('| method | high | medium | low |');
 console.log('|---|---|---|---|');
 for (const m of METHODS) {
-  const rows = pooled.get(m)!.filter((r) => r.bpm !== null);
   const cell = (c: string) => {
-    const sel = rows.filter((r) => r.confidence === c);
-    return sel.length ? `${f1(sel.reduce((a, r) => a + Math.abs(r.bpm! - r.truth), 0) / sel.length)} (${sel.length})` : '– (0)';
+    const s = summarize(pulseClips(m), (w) => w.confidence === c);
+    return s.answered > 0 ? `${f1(s.mae)} (${Math.round(s.answered * s.windows)})` : '– (0)';
   };
   console.log(`| ${m} | ${cell('high')} | ${cell('medium')} | ${cell('low')} |`);
 }
-// Beyond heart rate (the service's default method): HRV and breathing against the truth.
-console.log('\nBeyond heart rate (pulsecam): RMSSD error (ms) and breathing-rate error (breaths/min), answered windows');
-console.log('| scenario | true RMSSD | RMSSD MAE / answered | true breathing | breathing MAE / answered |');
-console.log('|---|---|---|---|---|');
-for (const s of list.filter((x) => !x.expectNoFace)) {
-  const rows = results.get(s.name)!.get('pulsecam')!;
-  const hrv = rows.filter((r) => r.rmssd !== null && Number.isFinite(r.truthRmssd));
-  const br = rows.filter((r) => r.breathing !== null);
-  const mae = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-  const truthR = mae(rows.map((r) => r.truthRmssd).filter(Number.isFinite));
-  console.log(
-    `| ${s.name} | ${f1(truthR)} | ${f1(mae(hrv.map((r) => Math.abs(r.rmssd! - r.truthRmssd))))} / ${pctf(hrv.length / rows.length)} | ${s.spec.physiology.breathingRate} | ${f1(mae(br.map((r) => Math.abs(r.breathing! - r.truthBreathing))))} / ${pctf(br.length / rows.length)} |`,
-  );
+
+if (METHODS.includes('pulsecam')) {
+  console.log('\nBeyond heart rate (pulsecam): RMSSD and breathing rate where the service answers them (answers are null below their quality gates)');
+  console.log('| scenario | true RMSSD ms | RMSSD MAE ms / answered | true breathing /min | breathing MAE /min / answered |');
+  console.log('|---|---|---|---|---|');
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+  const row = (name: string, clips: ClipResult[]) => {
+    const windows = clips.flatMap((c) => c.windows);
+    const hrv = windows.filter((w) => w.rmssd !== null && Number.isFinite(w.truthRmssd));
+    const br = windows.filter((w) => w.breathing !== null);
+    const truthBr = [...new Set(windows.map((w) => w.truthBreathing))];
+    console.log(
+      `| ${name} | ${f1(mean(windows.map((w) => w.truthRmssd).filter(Number.isFinite)))} | ${f1(mean(hrv.map((w) => Math.abs(w.rmssd! - w.truthRmssd))))} / ${pct(hrv.length / windows.length)} | ${truthBr.length > 3 ? `${f1(Math.min(...truthBr))}-${f1(Math.max(...truthBr))}` : truthBr.map(f1).join(', ')} | ${f1(mean(br.map((w) => Math.abs(w.breathing! - w.truthBreathing))))} / ${pct(br.length / windows.length)} |`,
+    );
+  };
+  for (const family of families.filter((f) => suite.find((s) => s.family === f)!.expect === 'pulse')) row(family, byFamily('pulsecam', family));
+  row('**all pulse scenarios**', pulseClips('pulsecam'));
 }
-const sc = list.map((s) => traces.get(s.name)!);
-console.log(`\nFrames: ${sc.reduce((a, t) => a + t.frames, 0)} in ${sc.length} scenarios; extraction time when not cached: ${(sc.reduce((a, t) => a + t.extractMs, 0) / 1000).toFixed(0)} s of CPU.`);
+
+const cpuSeconds = suite.reduce((a, s) => a + readCached(s.name, version)!.extractMs, 0) / 1000;
+const frames = suite.reduce((a, s) => a + readCached(s.name, version)!.frames, 0);
+console.log(`\nFrames: ${frames} in ${suite.length} clips; extraction when not cached: ${cpuSeconds.toFixed(0)} s of CPU; this run: ${((performance.now() - started) / 1000).toFixed(0)} s.`);

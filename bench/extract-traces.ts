@@ -1,7 +1,7 @@
 /**
- * Child process of the accuracy benchmark: renders the named scenarios and runs every frame
- * through the worker's FramePipeline with the worker's default settings, writing each trace to
- * the cache. Usage: node --import tsx bench/extract-traces.ts <version> <scenario> [...]
+ * Child process of the accuracy benchmark: renders the named clips and runs every frame through
+ * the worker's FramePipeline with the worker's default settings, writing each trace to the cache.
+ * Usage: node --import tsx bench/extract-traces.ts <version> <clip seconds> <clip> [...]
  */
 import path from 'node:path';
 import { loadWorkerConfig } from '@pulsecam/config';
@@ -11,7 +11,7 @@ import type { TrackState } from '@pulsecam/vision';
 import { detectorFromConfig, pipelineFromConfig } from '../services/worker/src/pipeline.ts';
 import { ROOT, writeCached } from './trace-cache.ts';
 
-const [version, ...names] = process.argv.slice(2);
+const [version, seconds, ...names] = process.argv.slice(2);
 // The worker's defaults, or the settings in the environment (part of the trace cache key).
 const config = loadWorkerConfig();
 const detector = await detectorFromConfig(config);
@@ -20,7 +20,7 @@ const pipeline = pipelineFromConfig(detector, config);
 
 for (const name of names) {
   const started = performance.now();
-  const renderer = new SceneRenderer(scenario(name).spec, template);
+  const renderer = new SceneRenderer(scenario(name, Number(seconds)).spec, template);
   const samples: TraceSample[] = [];
   const frameTimes: number[] = [];
   let state: TrackState | null = null;

@@ -147,7 +147,7 @@ function framesWithoutFace(timeline: FrameTimeline, from: number, to: number): n
 
 export function estimateSession(samples: TraceSample[], timeline: FrameTimeline, settings: EstimateSettings): Estimate {
   const { lastFrameTs } = timeline;
-  const base = { method: settings.method, samples: samples.length, waveform: null, hrv: null, respiration: null };
+  const base = { method: settings.method, samples: samples.length, pulse_detected: null, waveform: null, hrv: null, respiration: null };
   if (samples.length === 0) {
     return { ...base, heart_rate: null, confidence: 'none', signal_quality: 0, buffer_seconds: 0, guidance: ['warming_up'], message: 'No signal yet: send frames with a face in view.' };
   }
@@ -205,6 +205,8 @@ export function estimateSession(samples: TraceSample[], timeline: FrameTimeline,
     ...base,
     heart_rate: result.bpm === null ? null : Math.round(result.bpm * 10) / 10,
     confidence: result.confidence,
+    // Liveness: a pulse found; or, over a whole window of a tracked face, none at all.
+    pulse_detected: result.reason === 'ok' ? true : result.reason === 'no_pulse' && bufferSeconds >= settings.windowSeconds ? false : null,
     signal_quality: Math.round(result.quality * 1000) / 1000,
     buffer_seconds: Math.round(bufferSeconds * 100) / 100,
     guidance,

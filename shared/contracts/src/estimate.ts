@@ -45,10 +45,20 @@ export const Respiration = z
   })
   .meta({ id: 'Respiration', description: 'Breathing rate from the pulse\'s slow amplitude, interval and baseline modulation.' });
 
+export const PulseDetected = z
+  .boolean()
+  .nullable()
+  .meta({
+    id: 'PulseDetected',
+    description:
+      'Liveness: true when a pulse is found in the skin colour (a living face), false when a full analysis window of a steadily tracked face holds no pulse (a photo, a mask, a screen), null while undecided (warming up, face lost, gaps).',
+  });
+
 export const Estimate = z
   .object({
     heart_rate: z.number().nullable().meta({ description: 'Beats per minute, or null while there is not enough signal.' }),
     confidence: Confidence,
+    pulse_detected: PulseDetected,
     signal_quality: z.number().min(0).max(1).meta({ description: '0-1: how clearly the pulse stands out in the spectrum.' }),
     buffer_seconds: z.number().meta({ description: 'Seconds of colour trace the session holds.' }),
     samples: z.number().int().meta({ description: 'Frames (with a face) in the session trace.' }),

@@ -4,3 +4,4 @@ export * from './random.ts';
 export * from './scenarios.ts';
 export * from './scene.ts';
 export * from './y4m.ts';
+export * from './traces.ts';

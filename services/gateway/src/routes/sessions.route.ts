@@ -20,6 +20,7 @@ export function sessionEstimate(meta: SessionMeta, method: string, minSeconds: n
   return {
     heart_rate: null,
     confidence: 'none',
+    pulse_detected: null,
     signal_quality: 0,
     buffer_seconds: 0,
     samples: 0,
