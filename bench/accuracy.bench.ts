@@ -5,6 +5,7 @@
  *   npm run bench:accuracy                          # full suite: 3 clips of 60 s per scenario
  *   npm run bench:accuracy -- --quick               # the published clips (one 20-30 s clip each)
  *   npm run bench:accuracy -- --clips 5 --seconds 90 --scenarios still,head_bob
+ *   npm run bench:accuracy -- --calibrate           # also: how error and answers vary with each quality gate
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -24,6 +25,7 @@ const { values: args } = parseArgs({
     scenarios: { type: 'string', default: process.env.SCENARIOS ?? '' },
     methods: { type: 'string', default: 'green,chrom,pos,lgi,omit,pulsecam' },
     step: { type: 'string' },
+    calibrate: { type: 'boolean', default: false },
   },
 });
 const config = loadWorkerConfig();
@@ -146,6 +148,53 @@ if (METHODS.includes('pulsecam')) {
   };
   for (const family of families.filter((f) => suite.find((s) => s.family === f)!.expect === 'pulse')) row(family, byFamily('pulsecam', family));
   row('**all pulse scenarios**', pulseClips('pulsecam'));
+}
+
+if (args.calibrate) {
+  // One more pulsecam pass with every gate open: each window's answer and quality, to see where
+  // answers stop being right. The service's gates (minQuality, HRV and breathing) are chosen here.
+  const open = { ...options('pulsecam').settings, minQuality: 0, hrvMinQuality: 0, breathingMinQuality: 0 };
+  const calibrated = suite.map((sc) => scoreClip(sc, readCached(sc.name, version)!, { ...options('pulsecam'), settings: open }));
+  const openFree: WindowResult[] = [];
+  for (let k = 0; k < PULSE_FREE_TRACES; k++) {
+    const trace = pulseFreeTrace(9000 + k, seconds);
+    for (let end = WINDOW_SECONDS * 1000; end <= trace[trace.length - 1].t; end += stepSeconds * 1000) {
+      const samples = trace.filter((x) => x.t <= end && x.t >= end - config.BUFFER_SECONDS * 1000);
+      const e = estimateSession(samples, { lastFrameTs: samples[samples.length - 1].t, noFaceTimes: [] }, open);
+      openFree.push({ truth: NaN, bpm: e.heart_rate, confidence: e.confidence, pulseDetected: e.pulse_detected, quality: e.signal_quality, rmssd: null, hrvQuality: 0, truthRmssd: NaN, breathing: null, breathingQuality: 0, truthBreathing: NaN });
+    }
+  }
+  const pulse = calibrated.filter((c) => c.expect === 'pulse');
+  const noPulse = calibrated.filter((c) => c.expect === 'no_pulse').flatMap((c) => c.windows);
+  console.log('\nCalibration: heart-rate quality gate (pulsecam; answered = quality at or above the gate)');
+  console.log('| gate | pulse scenarios: answered / MAE | worst scenario MAE | no-pulse face answered | pulse-free traces answered |');
+  console.log('|---|---|---|---|---|');
+  for (const gate of [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]) {
+    const pick = (w: WindowResult) => w.quality >= gate;
+    const s = summarize(pulse, pick);
+    const answered = pulse.flatMap((c) => c.windows).filter((w) => w.bpm !== null && pick(w)).length / pulse.flatMap((c) => c.windows).length;
+    const worst = families
+      .filter((f) => suite.find((x) => x.family === f)!.expect === 'pulse')
+      .map((f) => ({ f, s: summarize(pulse.filter((c) => c.family === f), pick) }))
+      .filter((x) => Number.isFinite(x.s.mae))
+      .sort((a, b) => b.s.mae - a.s.mae)[0];
+    const rate = (ws: WindowResult[]) => pct(ws.filter((w) => w.bpm !== null && pick(w)).length / ws.length);
+    console.log(`| ${gate} | ${pct(answered)} / ${f1(s.mae)} | ${worst ? `${worst.f} ${f1(worst.s.mae)}` : '–'} | ${rate(noPulse)} | ${rate(openFree)} |`);
+  }
+  const bins = [0, 0.2, 0.35, 0.5, 0.65, 0.8, 1.01];
+  const binned = (label: string, value: (w: WindowResult) => number | null, truth: (w: WindowResult) => number, quality: (w: WindowResult) => number) => {
+    console.log(`\nCalibration: ${label} error by its quality (pulse scenarios, gates open)`);
+    console.log('| quality | windows | MAE | median error |');
+    console.log('|---|---|---|---|');
+    const ws = pulse.flatMap((c) => c.windows).filter((w) => value(w) !== null && Number.isFinite(truth(w)));
+    for (let i = 0; i + 1 < bins.length; i++) {
+      const sel = ws.filter((w) => quality(w) >= bins[i] && quality(w) < bins[i + 1]).map((w) => Math.abs(value(w)! - truth(w))).sort((a, b) => a - b);
+      console.log(`| ${bins[i]}-${Math.min(1, bins[i + 1])} | ${sel.length} | ${f1(sel.reduce((a, b) => a + b, 0) / sel.length)} | ${f1(sel[Math.floor(sel.length / 2)])} |`);
+    }
+  };
+  binned('heart rate (bpm)', (w) => w.bpm, (w) => w.truth, (w) => w.quality);
+  binned('RMSSD (ms)', (w) => w.rmssd, (w) => w.truthRmssd, (w) => w.hrvQuality);
+  binned('breathing rate (/min)', (w) => w.breathing, (w) => w.truthBreathing, (w) => w.breathingQuality);
 }
 
 const cpuSeconds = suite.reduce((a, s) => a + readCached(s.name, version)!.extractMs, 0) / 1000;

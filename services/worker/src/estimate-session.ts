@@ -26,7 +26,19 @@ export interface EstimateSettings {
   windowSeconds: number;
   /** Override of the estimator's quality threshold (for calibration). */
   minQuality?: number;
+  /** Override of the quality below which RMSSD is withheld (for calibration). */
+  hrvMinQuality?: number;
+  /** Override of the quality below which the breathing rate is withheld (for calibration). */
+  breathingMinQuality?: number;
 }
+
+/**
+ * Below these qualities the benchmark shows RMSSD and breathing rate no better than a guess, so
+ * the answer carries null (with the quality) rather than a number: see the README's accuracy
+ * section (`npm run bench:accuracy -- --calibrate`).
+ */
+export const HRV_MIN_QUALITY = 0.5;
+export const BREATHING_MIN_QUALITY = 0.5;
 
 /** A face missing for longer than this ends the usable trace. */
 const FACE_LOST_MS = 2000;
@@ -91,7 +103,8 @@ function waveformOf(pulse: Float64Array, fs: number, seconds: number): Estimate[
 }
 
 /** Waveform, beat intervals with RMSSD, and breathing rate from the pulsecam estimate. */
-function beyondHeartRate(result: HeartRateEstimate, windowSeconds: number): Pick<Estimate, 'waveform' | 'hrv' | 'respiration'> {
+function beyondHeartRate(result: HeartRateEstimate, settings: EstimateSettings): Pick<Estimate, 'waveform' | 'hrv' | 'respiration'> {
+  const windowSeconds = settings.windowSeconds;
   const rich = result as Partial<PulsecamEstimate>;
   if (result.bpm === null || !rich.pulse || rich.pulse.length === 0 || !rich.fs) return { waveform: null, hrv: null, respiration: null };
   // Beats are timed on the pulse narrowed around the measured rate (fundamental and first
@@ -102,17 +115,19 @@ function beyondHeartRate(result: HeartRateEstimate, windowSeconds: number): Pick
   const hrv = heartRateVariability(beats, 60_000 / result.bpm);
   const resp = respirationFromBeats(beats);
   const r1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+  const r3 = (v: number) => Math.round(v * 1000) / 1000;
+  // Beat timing needs a clean waveform: HRV quality is discounted by the pulse's own quality.
+  const hrvQuality = r3(hrv.quality * Math.min(1, result.quality / 0.6));
+  const respirationQuality = r3(resp.quality * Math.min(1, result.quality / 0.6));
   return {
     waveform: waveformOf(rich.pulse, rich.fs, windowSeconds),
-    // Beat timing needs a clean waveform: HRV quality is discounted by the pulse's own quality
-    // (on the benchmark, RMSSD errors are tens of ms even on clean traces; see README).
     hrv: {
-      rmssd_ms: r1(hrv.rmssdMs),
+      rmssd_ms: hrvQuality >= (settings.hrvMinQuality ?? HRV_MIN_QUALITY) ? r1(hrv.rmssdMs) : null,
       mean_ibi_ms: r1(hrv.meanIbiMs),
       ibi_ms: hrv.ibiMs,
-      quality: Math.round(hrv.quality * Math.min(1, result.quality / 0.6) * 1000) / 1000,
+      quality: hrvQuality,
     },
-    respiration: { rate: r1(resp.rate), quality: Math.round(resp.quality * 1000) / 1000 },
+    respiration: { rate: respirationQuality >= (settings.breathingMinQuality ?? BREATHING_MIN_QUALITY) ? r1(resp.rate) : null, quality: respirationQuality },
   };
 }
 
@@ -211,6 +226,6 @@ export function estimateSession(samples: TraceSample[], timeline: FrameTimeline,
     buffer_seconds: Math.round(bufferSeconds * 100) / 100,
     guidance,
     message,
-    ...beyondHeartRate(result, settings.windowSeconds),
+    ...beyondHeartRate(result, settings),
   };
 }

@@ -7,3 +7,4 @@ export * from './pulsecam.ts';
 export * from './resample.ts';
 export * from './spectrum.ts';
 export * from './stats.ts';
+export * from './signature.ts';

@@ -1,0 +1,71 @@
+/**
+ * Does a colour variation look like blood? Blood volume changes skin colour along a known
+ * direction: green most, blue less, red least (haemoglobin absorption; de Haan & van Leest 2014,
+ * "Improved motion robustness of remote-PPG by using the blood volume pulse signature"). Light
+ * and exposure changes move all three normalised channels alike; white balance moves red and
+ * blue against green. Projected on the plane orthogonal to (1, 1, 1), the pulse points one way,
+ * light not at all, and noise anywhere.
+ */
+
+/** Normalised blood-volume pulse signature (red, green, blue), relative amplitudes. */
+export const PULSE_RGB_SIGNATURE: readonly [number, number, number] = [0.33, 0.77, 0.53];
+
+/** The signature with its intensity (mean) part removed, as a unit vector. */
+const CHROMA_DIRECTION = (() => {
+  const m = (PULSE_RGB_SIGNATURE[0] + PULSE_RGB_SIGNATURE[1] + PULSE_RGB_SIGNATURE[2]) / 3;
+  const v = PULSE_RGB_SIGNATURE.map((x) => x - m);
+  const n = Math.hypot(v[0], v[1], v[2]);
+  return v.map((x) => x / n) as [number, number, number];
+})();
+
+export interface PulseSignature {
+  /** Share (0…1) of the oscillation at the frequency that is colour change rather than brightness change. */
+  chromaShare: number;
+  /** Cosine (-1…1) between that colour change and the pulse's: ~1 for blood, anything for noise. */
+  alignment: number;
+}
+
+/**
+ * How the channels oscillate at `hz`: their Fourier coefficients there (Hann-weighted),
+ * phase-aligned to the signature-weighted common component, split into a brightness part (equal
+ * in all channels) and a colour part, and the colour part compared with the pulse's. A clean
+ * pulse has chromaShare ~0.3 and alignment ~1; a light change chromaShare ~0; white-balance
+ * wander or noise an alignment anywhere. `channels` are mean-normalised (relative) colour
+ * signals, zero-mean, on a uniform grid.
+ */
+export function pulseSignature(channels: readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>], fs: number, hz: number): PulseSignature {
+  const none = { chromaShare: 0, alignment: 0 };
+  const n = channels[0].length;
+  if (n < 4 || !(hz > 0)) return none;
+  const re = [0, 0, 0];
+  const im = [0, 0, 0];
+  const w = (2 * Math.PI * hz) / fs;
+  for (let i = 0; i < n; i++) {
+    const hann = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
+    const c = Math.cos(w * i) * hann;
+    const s = Math.sin(w * i) * hann;
+    for (let k = 0; k < 3; k++) {
+      re[k] += channels[k][i] * c;
+      im[k] -= channels[k][i] * s;
+    }
+  }
+  // The common phase: of the coefficients' sum weighted along the signature (the pulse's phase when there is one).
+  let pr = 0;
+  let pi = 0;
+  for (let k = 0; k < 3; k++) {
+    pr += PULSE_RGB_SIGNATURE[k] * re[k];
+    pi += PULSE_RGB_SIGNATURE[k] * im[k];
+  }
+  const pn = Math.hypot(pr, pi);
+  if (pn === 0) return none;
+  const a = [0, 1, 2].map((k) => (re[k] * pr + im[k] * pi) / pn);
+  const total = Math.sqrt(re.reduce((s, _, k) => s + re[k] * re[k] + im[k] * im[k], 0));
+  const m = (a[0] + a[1] + a[2]) / 3;
+  const chroma = a.map((x) => x - m);
+  const chromaNorm = Math.hypot(chroma[0], chroma[1], chroma[2]);
+  if (total === 0 || chromaNorm === 0) return none;
+  return {
+    chromaShare: chromaNorm / total,
+    alignment: (chroma[0] * CHROMA_DIRECTION[0] + chroma[1] * CHROMA_DIRECTION[1] + chroma[2] * CHROMA_DIRECTION[2]) / chromaNorm,
+  };
+}
