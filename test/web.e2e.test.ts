@@ -91,6 +91,8 @@ describe('web page in headless chromium', { timeout: 300_000 }, () => {
     const points = Number(await page.locator('#waveform').getAttribute('data-points'));
     assert.ok(points > 50, `waveform has ${points} points`);
     assert.match((await page.locator('#confidence').textContent()) ?? '', /confidence/i);
+    // The fake camera shows a face with a pulse: the page says a live pulse was found.
+    assert.equal(await page.locator('#pulse-detected').textContent(), 'Yes');
     assert.equal(await page.locator('#error').isHidden(), true);
     // The page adapts its rate to the service and says so; a quiet service takes the full 10 frames/s.
     const fps = Number(await page.locator('#rate').getAttribute('data-fps'));

@@ -2,6 +2,8 @@
 export interface Estimate {
   heart_rate: number | null;
   confidence: 'high' | 'medium' | 'low' | 'none';
+  /** Liveness: a pulse found (true), none in a full window (false), undecided (null). */
+  pulse_detected: boolean | null;
   signal_quality: number;
   buffer_seconds: number;
   guidance: string[];

@@ -28,6 +28,7 @@ const ui = {
   hrv: $('hrv'),
   breathing: $('breathing'),
   quality: $('quality'),
+  pulseDetected: $('pulse-detected'),
   placeholder: $('placeholder'),
   rate: $('rate'),
 };
@@ -61,6 +62,7 @@ function resetReadout(): void {
   ui.hrv.textContent = '--';
   ui.breathing.textContent = '--';
   ui.quality.textContent = '--';
+  ui.pulseDetected.textContent = '--';
   drawWaveform(waveform, null);
 }
 
@@ -93,7 +95,9 @@ function render(r: BatchResponse): void {
   const codes = [...new Set([...(withFace.length === 0 ? ['no_face'] : (lastItem?.guidance ?? [])), ...r.guidance])];
   ui.guidance.textContent = guidanceText(codes);
   ui.quality.textContent = `${Math.round(r.signal_quality * 100)} %`;
-  ui.hrv.textContent = r.hrv?.rmssd_ms != null && r.hrv.quality >= 0.5 ? `${Math.round(r.hrv.rmssd_ms)} ms` : '--';
+  // The service answers null where the benchmark shows these no better than a guess.
+  ui.hrv.textContent = r.hrv?.rmssd_ms != null ? `${Math.round(r.hrv.rmssd_ms)} ms` : '--';
+  ui.pulseDetected.textContent = r.pulse_detected === true ? 'Yes' : r.pulse_detected === false ? 'None found' : '--';
   ui.breathing.textContent = r.respiration?.rate != null ? `${Math.round(r.respiration.rate)} /min` : '--';
   drawWaveform(waveform, trustworthy || r.heart_rate !== null ? (r.waveform?.values ?? null) : null);
   if (trustworthy) {
