@@ -25,17 +25,20 @@ export interface PulseSignature {
   alignment: number;
 }
 
+/** The channels' oscillation at one frequency, phase-aligned: a real 3-vector, and its total energy. */
+export interface ColourOscillation {
+  inPhase: [number, number, number];
+  energy: number;
+}
+
 /**
- * How the channels oscillate at `hz`: their Fourier coefficients there (Hann-weighted),
- * phase-aligned to the signature-weighted common component, split into a brightness part (equal
- * in all channels) and a colour part, and the colour part compared with the pulse's. A clean
- * pulse has chromaShare ~0.3 and alignment ~1; a light change chromaShare ~0; white-balance
- * wander or noise an alignment anywhere. `channels` are mean-normalised (relative) colour
- * signals, zero-mean, on a uniform grid.
+ * The channels' Fourier coefficients at `hz` (Hann-weighted), phase-aligned to their
+ * signature-weighted common component (the pulse's phase when there is one). `channels` are
+ * mean-normalised (relative) colour signals, zero-mean, on a uniform grid.
  */
-export function pulseSignature(channels: readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>], fs: number, hz: number): PulseSignature {
-  const none = { chromaShare: 0, alignment: 0 };
+export function colourOscillation(channels: readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>], fs: number, hz: number): ColourOscillation {
   const n = channels[0].length;
+  const none: ColourOscillation = { inPhase: [0, 0, 0], energy: 0 };
   if (n < 4 || !(hz > 0)) return none;
   const re = [0, 0, 0];
   const im = [0, 0, 0];
@@ -49,7 +52,6 @@ export function pulseSignature(channels: readonly [ArrayLike<number>, ArrayLike<
       im[k] -= channels[k][i] * s;
     }
   }
-  // The common phase: of the coefficients' sum weighted along the signature (the pulse's phase when there is one).
   let pr = 0;
   let pi = 0;
   for (let k = 0; k < 3; k++) {
@@ -58,14 +60,33 @@ export function pulseSignature(channels: readonly [ArrayLike<number>, ArrayLike<
   }
   const pn = Math.hypot(pr, pi);
   if (pn === 0) return none;
-  const a = [0, 1, 2].map((k) => (re[k] * pr + im[k] * pi) / pn);
-  const total = Math.sqrt(re.reduce((s, _, k) => s + re[k] * re[k] + im[k] * im[k], 0));
+  return {
+    inPhase: [0, 1, 2].map((k) => (re[k] * pr + im[k] * pi) / pn) as [number, number, number],
+    energy: re.reduce((acc, _, k) => acc + re[k] * re[k] + im[k] * im[k], 0),
+  };
+}
+
+/**
+ * How blood-like a sum of oscillations is: split into a brightness part (equal in all channels)
+ * and a colour part, the colour part compared with the pulse's. Oscillations measured in several
+ * regions and windows are summed first: a pulse adds up coherently (same direction everywhere),
+ * motion artefacts and noise do not. A clean pulse has chromaShare ~0.3 and alignment ~1; a
+ * light change chromaShare ~0; white-balance wander or noise an alignment anywhere.
+ */
+export function pulseSignature(oscillations: readonly ColourOscillation[]): PulseSignature {
+  const a = [0, 0, 0];
+  let energy = 0;
+  for (const o of oscillations) {
+    for (let k = 0; k < 3; k++) a[k] += o.inPhase[k];
+    energy += o.energy;
+  }
   const m = (a[0] + a[1] + a[2]) / 3;
   const chroma = a.map((x) => x - m);
   const chromaNorm = Math.hypot(chroma[0], chroma[1], chroma[2]);
-  if (total === 0 || chromaNorm === 0) return none;
+  const norm = Math.hypot(a[0], a[1], a[2]);
+  if (energy === 0 || chromaNorm === 0 || norm === 0) return { chromaShare: 0, alignment: 0 };
   return {
-    chromaShare: chromaNorm / total,
+    chromaShare: chromaNorm / norm,
     alignment: (chroma[0] * CHROMA_DIRECTION[0] + chroma[1] * CHROMA_DIRECTION[1] + chroma[2] * CHROMA_DIRECTION[2]) / chromaNorm,
   };
 }

@@ -1,0 +1,57 @@
+/**
+ * A quick subset of the accuracy benchmark, in npm test: three published clips (20 s) rendered
+ * and run through the worker's own frame pipeline and estimator, against the benchmark's
+ * targets. The full benchmark (every scenario, 3 clips of 60 s each) is `npm run bench:accuracy`.
+ */
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { loadWorkerConfig } from '@pulsecam/config';
+import { scenario } from '@pulsecam/synth';
+import { scoreClip, share, summarize, type ClipResult } from '../bench/accuracy-score.ts';
+import { renderTrace } from '../bench/render-trace.ts';
+import { detectorFromConfig, pipelineFromConfig } from '../services/worker/src/pipeline.ts';
+import type { EstimateSettings } from '../services/worker/src/estimate-session.ts';
+import { portraitTemplate } from './support/frames.ts';
+
+const config = loadWorkerConfig({});
+const options = (method: EstimateSettings['method']) => ({
+  settings: { method, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS },
+  bufferSeconds: config.BUFFER_SECONDS,
+  stepSeconds: 1,
+});
+
+describe('accuracy, quick subset (published clips)', { timeout: 900_000 }, () => {
+  const clips = new Map<string, { pulsecam: ClipResult; pos: ClipResult }>();
+  before(async () => {
+    const detector = await detectorFromConfig(config);
+    const pipeline = pipelineFromConfig(detector, config);
+    const template = await portraitTemplate();
+    for (const name of ['still', 'mild_motion', 'no_pulse_face']) {
+      const sc = scenario(name);
+      const trace = await renderTrace(sc, template, pipeline);
+      clips.set(name, { pulsecam: scoreClip(sc, trace, options('pulsecam')), pos: scoreClip(sc, trace, options('pos')) });
+    }
+  });
+
+  for (const name of ['still', 'mild_motion']) {
+    test(`${name}: textbook POS ≤ 1.5 bpm MAE (a clean front end); Pulsecam ≤ 1.5 bpm and answers ≥ 95 % of windows`, (t) => {
+      const { pulsecam, pos } = clips.get(name)!;
+      const p = summarize([pulsecam]);
+      const textbook = summarize([pos]);
+      t.diagnostic(`${name}: pulsecam ${p.mae.toFixed(2)} bpm, answered ${(p.answered * 100).toFixed(0)} %; POS ${textbook.mae.toFixed(2)} bpm, answered ${(textbook.answered * 100).toFixed(0)} %`);
+      assert.ok(textbook.mae <= 1.5, `POS MAE ${textbook.mae}`);
+      assert.ok(p.mae <= 1.5, `pulsecam MAE ${p.mae}`);
+      assert.ok(p.answered >= 0.95, `pulsecam answered ${p.answered}`);
+      assert.ok(share([pulsecam], (w) => w.pulseDetected === true) >= 0.95, 'pulse_detected true');
+    });
+  }
+
+  test('no-pulse face (a photo under changing light): a heart rate in ≤ 5 % of windows, pulse_detected false in ≥ 90 %', (t) => {
+    const { pulsecam } = clips.get('no_pulse_face')!;
+    const answered = share([pulsecam], (w) => w.bpm !== null);
+    const falses = share([pulsecam], (w) => w.pulseDetected === false);
+    t.diagnostic(`no_pulse_face: answered ${(answered * 100).toFixed(0)} %, pulse_detected false ${(falses * 100).toFixed(0)} %`);
+    assert.ok(answered <= 0.05, `answered ${answered}`);
+    assert.ok(falses >= 0.9, `pulse_detected false in ${falses}`);
+  });
+});
