@@ -62,7 +62,11 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     assert.ok(last.hrv.ibi_ms.length >= 10, 'beat intervals');
     const meanIbi = last.hrv.ibi_ms.reduce((a: number, b: number) => a + b, 0) / last.hrv.ibi_ms.length;
     assert.ok(Math.abs(60000 / meanIbi - truth) < 5, `beat intervals give ${60000 / meanIbi} bpm`);
-    assert.ok('rate' in last.respiration);
+    // RMSSD and breathing rate are withheld (null) where the benchmark shows them inaccurate.
+    assert.equal(last.hrv.rmssd_ms, null);
+    assert.equal(last.respiration.rate, null);
+    assert.ok(last.respiration.quality >= 0 && last.respiration.quality <= 1);
+    assert.equal(last.pulse_detected, true);
 
     const status = await apiFetch(`${service.baseUrl}/session/${id}/status`).then((r) => r.json() as Promise<Json>);
     assert.equal(status.frames_received, video.frames.length);

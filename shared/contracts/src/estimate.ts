@@ -31,7 +31,7 @@ export const Waveform = z
 
 export const Hrv = z
   .object({
-    rmssd_ms: z.number().nullable().meta({ description: 'Root mean square of successive beat-interval differences (needs ~10 clean beats).' }),
+    rmssd_ms: z.number().nullable().meta({ description: 'Root mean square of successive beat-interval differences; null where the benchmark shows it is not accurate (at present: always, see the README).' }),
     mean_ibi_ms: z.number().nullable(),
     ibi_ms: z.array(z.number()).meta({ description: 'Accepted beat-to-beat intervals, oldest first.' }),
     quality: z.number().min(0).max(1),
@@ -40,7 +40,7 @@ export const Hrv = z
 
 export const Respiration = z
   .object({
-    rate: z.number().nullable().meta({ description: 'Breaths per minute, or null while unclear (needs ~20 s).' }),
+    rate: z.number().nullable().meta({ description: 'Breaths per minute; null where the benchmark shows it is not accurate (at present: always, see the README).' }),
     quality: z.number().min(0).max(1),
   })
   .meta({ id: 'Respiration', description: 'Breathing rate from the pulse\'s slow amplitude, interval and baseline modulation.' });

@@ -49,7 +49,13 @@ export interface PulsecamOptions {
   windowSeconds: number;
   minSeconds: number;
   bandHz: readonly [number, number];
+  /**
+   * Least quality answered for a rich trace (regions, pose, background: the server's own). With
+   * the blood-signature check, lower-quality answers on the benchmark are still right.
+   */
   minQuality: number;
+  /** Least quality answered for a plain trace (one mean colour per sample, as devices send it). */
+  minQualityPlain: number;
   /** Spacing of the tracker's analysis windows. */
   stepSeconds: number;
   /** How fast heart rate may plausibly change: standard deviation of the tracker's step, bpm/s. */
@@ -63,7 +69,8 @@ export const DEFAULT_PULSECAM_OPTIONS: PulsecamOptions = {
   windowSeconds: 10,
   minSeconds: 6,
   bandHz: [0.7, 4],
-  minQuality: 0.25,
+  minQuality: 0.15,
+  minQualityPlain: 0.25,
   stepSeconds: 1,
   trackerBpmPerSecond: 2.5,
   historySeconds: 20,
@@ -90,6 +97,8 @@ export interface PulsecamEstimate extends HeartRateEstimate {
  * lose no correct answer.
  */
 const MIN_CHROMA_SHARE = 0.15;
+/** For plain traces, each window on its own must align at least this well. */
+const MIN_WINDOW_ALIGNMENT_PLAIN = 0.6;
 const MIN_SIGNATURE_ALIGNMENT = 0.7;
 
 const EMPTY = new Float64Array(0);
@@ -314,7 +323,12 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     signatures.push(pulseSignature(inWindow));
   }
   const signature = pulseSignature(oscillations);
-  const looksLikeBlood = signature.chromaShare >= MIN_CHROMA_SHARE && signature.alignment >= MIN_SIGNATURE_ALIGNMENT;
-  if (quality < o.minQuality || !looksLikeBlood) return { ...none('no_pulse', quality), pulse, fs, signature, signatures, candidateBpm: refined.hz * 60 };
+  // A plain trace has one measurement per window, not four: each window must look like blood too.
+  const plain = regionCount === 0;
+  const looksLikeBlood =
+    signature.chromaShare >= MIN_CHROMA_SHARE &&
+    signature.alignment >= MIN_SIGNATURE_ALIGNMENT &&
+    (!plain || signatures.every((x) => x.alignment >= MIN_WINDOW_ALIGNMENT_PLAIN));
+  if (quality < (plain ? o.minQualityPlain : o.minQuality) || !looksLikeBlood) return { ...none('no_pulse', quality), pulse, fs, signature, signatures, candidateBpm: refined.hz * 60 };
   return { bpm: refined.hz * 60, quality, confidence: confidenceOf(quality, true), seconds, reason: 'ok', pulse, fs, signature, signatures, candidateBpm: refined.hz * 60 };
 }
