@@ -270,24 +270,33 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const reach = Math.ceil(4 * sigma);
   let score = new Float64Array(states);
   for (let s = 0; s < states; s++) score[s] = emission(spectra[0].combined, minBpm + s);
+  // Where each window's best state came from, to read the track back (the rate in older windows).
+  const from: Int16Array[] = [new Int16Array(states)];
   for (let w = 1; w < spectra.length; w++) {
     const next = new Float64Array(states);
+    const back = new Int16Array(states);
     for (let s = 0; s < states; s++) {
       let best = -Infinity;
       for (let d = -reach; d <= reach; d++) {
         const p = s + d;
         if (p < 0 || p >= states) continue;
         const v = score[p] - (d * d) / (2 * sigma * sigma);
-        if (v > best) best = v;
+        if (v > best) {
+          best = v;
+          back[s] = p;
+        }
       }
       next[s] = best + emission(spectra[w].combined, minBpm + s);
     }
+    from.push(back);
     score = next;
   }
   // Agreement: how many recent windows' own peaks sit near the final track.
   let final = 0;
   for (let s = 1; s < states; s++) if (score[s] > score[final]) final = s;
   const trackedBpm = minBpm + final;
+  const trackBpm = new Float64Array(spectra.length);
+  for (let w = spectra.length - 1, s = final; w >= 0; s = from[w][s], w--) trackBpm[w] = minBpm + s;
   const argmaxHistory: number[] = [];
   for (const w of spectra.slice(-5)) {
     let peak = lo;
@@ -314,10 +323,13 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const signatures: PulseSignature[] = [];
   for (const end of [total, total - Math.round(windowLength / 2), total - windowLength]) {
     if (end - windowLength < 0) break;
+    // Older windows are checked at the rate the track had then (it may have been ramping).
+    const w = windowEnds.indexOf(end);
+    const hz = end === total ? refined.hz : w >= 0 ? trackBpm[w] / 60 : refined.hz;
     const regression = new Regression(refs, end - windowLength, end);
     const inWindow = regionsRgb.map((rgb) => {
       const cleaned = rgb.map((c) => regression.apply(c));
-      return colourOscillation([cleaned[0], cleaned[1], cleaned[2]], fs, refined.hz);
+      return colourOscillation([cleaned[0], cleaned[1], cleaned[2]], fs, hz);
     });
     oscillations.push(...inWindow);
     signatures.push(pulseSignature(inWindow));
