@@ -70,7 +70,7 @@ export const DEFAULT_PULSECAM_OPTIONS: PulsecamOptions = {
   minSeconds: 6,
   bandHz: [0.7, 4],
   minQuality: 0.15,
-  minQualityPlain: 0.25,
+  minQualityPlain: 0.3,
   stepSeconds: 1,
   trackerBpmPerSecond: 2.5,
   historySeconds: 20,
