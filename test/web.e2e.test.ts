@@ -66,10 +66,11 @@ describe('web page in headless chromium', { timeout: 300_000 }, () => {
     // Every API request the page makes, and the session token it was given.
     const requests: { method: string; url: string; authorization: string | undefined }[] = [];
     page.on('request', (r) => requests.push({ method: r.method(), url: r.url(), authorization: r.headers().authorization }));
-    let token = '';
+    const tokens = new Set<string>();
     page.on('response', async (r) => {
       if (!r.url().endsWith('/create-session') || r.status() !== 201) return;
-      token = ((await r.json()) as { session_token: string }).session_token;
+      const token = ((await r.json()) as { session_token: string }).session_token;
+      tokens.add(token);
       rememberSecret(token);
     });
     await page.goto(service.baseUrl);
@@ -109,10 +110,11 @@ describe('web page in headless chromium', { timeout: 300_000 }, () => {
     // Session calls carry the token as a Bearer header, never in a URL.
     await page.waitForTimeout(500);
     const sessionCalls = requests.filter((r) => /\/analyze-batch|\/session\//.test(r.url));
-    assert.ok(token && sessionCalls.length > 5, `${sessionCalls.length} session calls`);
-    for (const r of sessionCalls) assert.equal(r.authorization, `Bearer ${token}`, `${r.method} ${r.url}`);
+    t.diagnostic(`${tokens.size} session(s) created, ${sessionCalls.length} session calls`);
+    assert.ok(tokens.size >= 1 && sessionCalls.length > 5, `${sessionCalls.length} session calls`);
+    for (const r of sessionCalls) assert.ok([...tokens].some((token) => r.authorization === `Bearer ${token}`), `${r.method} ${r.url}: ${r.authorization?.slice(0, 12)}`);
     assert.ok(sessionCalls.some((r) => r.method === 'DELETE'), 'Stop deletes the session');
-    assert.ok(requests.every((r) => !r.url.includes(token)), 'no URL carries the token');
+    assert.ok(requests.every((r) => [...tokens].every((token) => !r.url.includes(token))), 'no URL carries a token');
   });
 
   test('shows a camera error when no camera is available', async () => {
