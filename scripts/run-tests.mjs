@@ -31,27 +31,34 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Progress in the spec format on the terminal; a TAP copy in a file for the closing count line.
+// Two phases: every test file, then the *.after-all files (node's runner orders the files of one
+// run itself, so "after all" needs a run of its own).
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'pulsecam-tests-'));
-const tap = path.join(tmp, 'results.tap');
-const result = spawnSync(
-  process.execPath,
-  [
-    '--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-    ...files,
-  ],
-  { cwd: root, stdio: 'inherit' },
-);
 let passed = 0;
 let failed = 0;
-try {
-  const text = readFileSync(tap, 'utf8');
-  passed = Number(/^# pass (\d+)$/m.exec(text)?.[1] ?? 0);
-  failed = Number(/^# fail (\d+)$/m.exec(text)?.[1] ?? 0) + Number(/^# cancelled (\d+)$/m.exec(text)?.[1] ?? 0);
-} catch {
-  failed = Math.max(failed, 1);
-}
+let ok = true;
+const phases = [files.filter((f) => !afterAll(f)), files.filter(afterAll)].filter((p) => p.length > 0);
+phases.forEach((phase, k) => {
+  const tap = path.join(tmp, `results-${k}.tap`);
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=900000',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+      ...phase,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (result.status !== 0) ok = false;
+  try {
+    const text = readFileSync(tap, 'utf8');
+    passed += Number(/^# pass (\d+)$/m.exec(text)?.[1] ?? 0);
+    failed += Number(/^# fail (\d+)$/m.exec(text)?.[1] ?? 0) + Number(/^# cancelled (\d+)$/m.exec(text)?.[1] ?? 0);
+  } catch {
+    failed = Math.max(failed, 1);
+  }
+});
 rmSync(tmp, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(result.status === 0 && failed === 0 && passed > 0 ? 0 : 1);
+process.exit(ok && failed === 0 && passed > 0 ? 0 : 1);

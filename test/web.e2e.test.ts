@@ -67,7 +67,9 @@ describe('web page in headless chromium', { timeout: 300_000 }, () => {
     const requests: { method: string; url: string; authorization: string | undefined }[] = [];
     page.on('request', (r) => requests.push({ method: r.method(), url: r.url(), authorization: r.headers().authorization }));
     const tokens = new Set<string>();
+    const failures: string[] = [];
     page.on('response', async (r) => {
+      if (r.status() >= 400) failures.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()} ${await r.text().catch(() => '')}`.slice(0, 300));
       if (!r.url().endsWith('/create-session') || r.status() !== 201) return;
       const token = ((await r.json()) as { session_token: string }).session_token;
       tokens.add(token);
@@ -106,7 +108,7 @@ describe('web page in headless chromium', { timeout: 300_000 }, () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-e2e-phone.png'), fullPage: true });
     await page.getByRole('button', { name: 'Stop' }).click();
     // A CSP violation would be a console error: the page runs under helmet's policy as it is.
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(consoleErrors, [], `failed responses: ${failures.join(' | ')}`);
     // Session calls carry the token as a Bearer header, never in a URL.
     await page.waitForTimeout(500);
     const sessionCalls = requests.filter((r) => /\/analyze-batch|\/session\//.test(r.url));

@@ -115,6 +115,9 @@ function showRate(): void {
   ui.rate.dataset.fps = String(rate.fps);
 }
 
+/** The newest batch request, settled either way (Stop waits for it before deleting the session). */
+let lastBatch: Promise<void> = Promise.resolve();
+
 async function sendBatch(): Promise<void> {
   const now = Date.now();
   if (!session || queue.length === 0 || now - lastSent < BATCH_MS || !rate.maySend(now, inFlight)) return;
@@ -122,8 +125,14 @@ async function sendBatch(): Promise<void> {
   queue = [];
   inFlight++;
   lastSent = now;
+  const sending = api.analyzeBatch(session, frames);
+  // Stop deletes the session only after this batch is answered (else the batch would find it gone).
+  lastBatch = sending.then(
+    () => undefined,
+    () => undefined,
+  );
   try {
-    const r = await api.analyzeBatch(session, frames);
+    const r = await sending;
     rate.answered(Date.now() - now);
     showError(null);
     if (stream) render(r);
@@ -132,6 +141,7 @@ async function sendBatch(): Promise<void> {
       rate.refused(Date.now(), err.retryAfter);
       showError('The service is busy: sending fewer frames for a moment.');
     } else if (err instanceof ApiProblem && err.code === 'session_not_found') {
+      if (!stream) return; // stopped meanwhile: nothing to keep going
       // Expired (e.g. the tab slept): start a new session and keep going.
       resetReadout();
       await newSession().catch((e: Error) => showError(e.message));
@@ -194,7 +204,8 @@ function stop(): void {
   video.srcObject = null;
   queue = [];
   lastItem = null;
-  if (session) void api.deleteSession(session);
+  const ending = session;
+  if (ending) void lastBatch.then(() => api.deleteSession(ending));
   session = null;
   ui.placeholder.hidden = false;
   ui.guidance.textContent = '';
