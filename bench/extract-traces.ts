@@ -1,14 +1,13 @@
 /**
  * Child process of the accuracy benchmark: renders the named clips and runs every frame through
- * the worker's FramePipeline with the worker's default settings, writing each trace to the cache.
- * Usage: node --import tsx bench/extract-traces.ts <version> <clip seconds> <clip> [...]
+ * the worker's FramePipeline with the worker's default settings (render-trace.ts), writing each
+ * trace to the cache. Usage: node --import tsx bench/extract-traces.ts <version> <clip seconds> <clip> [...]
  */
 import path from 'node:path';
 import { loadWorkerConfig } from '@pulsecam/config';
-import { loadFaceTemplate, scenario, SceneRenderer } from '@pulsecam/synth';
-import type { TraceSample } from '@pulsecam/store';
-import type { TrackState } from '@pulsecam/vision';
+import { loadFaceTemplate, scenario } from '@pulsecam/synth';
 import { detectorFromConfig, pipelineFromConfig } from '../services/worker/src/pipeline.ts';
+import { renderTrace } from './render-trace.ts';
 import { ROOT, writeCached } from './trace-cache.ts';
 
 const [version, seconds, ...names] = process.argv.slice(2);
@@ -19,20 +18,7 @@ const template = await loadFaceTemplate(path.join(ROOT, 'fixtures', 'astronaut.p
 const pipeline = pipelineFromConfig(detector, config);
 
 for (const name of names) {
-  const started = performance.now();
-  const renderer = new SceneRenderer(scenario(name, Number(seconds)).spec, template);
-  const samples: TraceSample[] = [];
-  const frameTimes: number[] = [];
-  let state: TrackState | null = null;
-  for (let i = 0; i < renderer.times.length; i++) {
-    const frame = await renderer.renderFrame(i);
-    const out = await pipeline.process(frame.jpeg, frame.timestampMs, state);
-    frameTimes.push(frame.timestampMs);
-    if (out.sample) samples.push(out.sample);
-    // As the worker does: the session's tracking state goes from one frame to the next.
-    state = out.state;
-  }
-  const extractMs = performance.now() - started;
-  writeCached({ scenario: name, frames: frameTimes.length, faceFrames: samples.length, frameTimes, samples, extractMs }, version);
-  process.stdout.write(`  extracted ${name}: ${frameTimes.length} frames, ${samples.length} with a face, ${(extractMs / 1000).toFixed(1)} s\n`);
+  const trace = await renderTrace(scenario(name, Number(seconds)), template, pipeline);
+  writeCached(trace, version);
+  process.stdout.write(`  extracted ${name}: ${trace.frames} frames, ${trace.faceFrames} with a face, ${(trace.extractMs / 1000).toFixed(1)} s\n`);
 }

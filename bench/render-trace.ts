@@ -1,8 +1,8 @@
 /**
  * One clip of the synthetic benchmark through the worker's frame pipeline, in this process: every
  * frame rendered, decoded, tracked and measured exactly as a worker would, the tracking state
- * carried from frame to frame. The accuracy test uses it; the benchmark runs the same steps in
- * child processes (extract-traces.ts) and caches the result.
+ * carried from frame to frame. The accuracy test uses it in-process; the benchmark in child
+ * processes (extract-traces.ts), caching the result.
  */
 import type { Scenario, FaceTemplate } from '@pulsecam/synth';
 import { SceneRenderer } from '@pulsecam/synth';
