@@ -156,6 +156,8 @@ interface WindowSpectrum {
   combined: PowerSpectrum;
   /** Index of the region with the clearest pulse in this window. */
   bestCandidate: number;
+  /** The window's motion- and light-cleaned channels per region, kept for the windows the blood check reads. */
+  cleaned?: Float64Array[][];
 }
 
 export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOptions> = {}): PulsecamEstimate {
@@ -234,6 +236,8 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const lo = Math.max(1, Math.ceil(o.bandHz[0] / binHz));
   const hi = Math.floor(o.bandHz[1] / binHz);
 
+  // The windows the blood-signature check reads (step 6): the newest, half a window and a window older.
+  const signatureEnds = [total, total - Math.round(windowLength / 2), total - windowLength].filter((end) => end - windowLength >= 0);
   const spectra: WindowSpectrum[] = windowEnds.map((end) => {
     const from = end - windowLength;
     const combined = new Float64Array(probe.power.length);
@@ -253,7 +257,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     }
     const spec: PowerSpectrum = { binHz, power: combined };
     normalizeInBand(spec, lo, hi);
-    return { combined: spec, bestCandidate: best.index };
+    return { combined: spec, bestCandidate: best.index, ...(signatureEnds.includes(end) ? { cleaned } : {}) };
   });
 
   // Viterbi over a 1-bpm grid: emissions from harmonic-enhanced spectra, Gaussian transitions.
@@ -326,16 +330,16 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   // adds up across regions and time; artefacts and noise do not).
   const oscillations: ColourOscillation[] = [];
   const signatures: PulseSignature[] = [];
-  for (const end of [total, total - Math.round(windowLength / 2), total - windowLength]) {
-    if (end - windowLength < 0) break;
+  for (const end of signatureEnds) {
     // Older windows are checked at the rate the track had then (it may have been ramping).
     const w = windowEnds.indexOf(end);
-    const hz = end === total ? refined.hz : w >= 0 ? trackBpm[w] / 60 : refined.hz;
-    const regression = new Regression(refs, end - windowLength, end);
-    const inWindow = regionsRgb.map((rgb) => {
-      const cleaned = rgb.map((c) => regression.apply(c));
-      return colourOscillation([cleaned[0], cleaned[1], cleaned[2]], fs, hz);
-    });
+    const hz = end === total || w < 0 ? refined.hz : trackBpm[w] / 60;
+    let cleaned = w >= 0 ? spectra[w].cleaned : undefined;
+    if (!cleaned) {
+      const regression = new Regression(refs, end - windowLength, end);
+      cleaned = regionsRgb.map((rgb) => rgb.map((c) => regression.apply(c)));
+    }
+    const inWindow = cleaned.map((rgb) => colourOscillation([rgb[0], rgb[1], rgb[2]], fs, hz));
     oscillations.push(...inWindow);
     signatures.push(pulseSignature(inWindow));
   }

@@ -59,8 +59,11 @@ export function variation(family: string, clip: number, durationSeconds: number)
   };
 }
 
+/** Seed of a scenario's clip k (its scene randomness: pose wander, noise, capture jitter). */
+const seedOf = (v: Variation, seed: number) => seed + 1000 * v.clip;
+
 function base(seed: number, bpm: number, v: Variation, overrides: Partial<SceneSpec> = {}): SceneSpec {
-  const clipSeed = seed + 1000 * v.clip;
+  const clipSeed = seedOf(v, seed);
   const rate = Math.min(185, Math.max(42, bpm + v.bpmShift));
   return {
     width: 512,
@@ -105,9 +108,6 @@ function ramp(from: number, to: number, duration: number): (t: number) => number
   const t1 = duration - duration / 6;
   return (t) => (t <= t0 ? from : t >= t1 ? to : from + ((to - from) * (t - t0)) / (t1 - t0));
 }
-
-/** Seed of a scenario's clip k (its scene randomness: pose wander, noise, capture jitter). */
-const seedOf = (v: Variation, seed: number) => seed + 1000 * v.clip;
 
 /**
  * Skin tones across the Fitzpatrick scale: reflectance relative to the portrait (type II), and the
