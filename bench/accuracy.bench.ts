@@ -71,15 +71,20 @@ const results = new Map<EstimateSettings['method'], ClipResult[]>(METHODS.map((m
 
 // Pulse-free colour traces through the samples path (what a device sends for a photo or a mask).
 const PULSE_FREE_TRACES = 30;
-const pulseFree: WindowResult[] = [];
-for (let k = 0; k < PULSE_FREE_TRACES; k++) {
-  const trace = pulseFreeTrace(9000 + k, seconds);
-  for (let end = WINDOW_SECONDS * 1000; end <= trace[trace.length - 1].t; end += stepSeconds * 1000) {
-    const samples = trace.filter((s) => s.t <= end && s.t >= end - config.BUFFER_SECONDS * 1000);
-    const e = estimateSession(samples, { lastFrameTs: samples[samples.length - 1].t, noFaceTimes: [] }, options('pulsecam').settings);
-    pulseFree.push({ truth: NaN, bpm: e.heart_rate, confidence: e.confidence, pulseDetected: e.pulse_detected, quality: e.signal_quality, rmssd: null, hrvQuality: 0, truthRmssd: NaN, breathing: null, breathingQuality: 0, truthBreathing: NaN });
+/** Every window of the pulse-free traces, estimated with `settings` as the samples endpoint would. */
+function pulseFreeWindows(settings: EstimateSettings): WindowResult[] {
+  const windows: WindowResult[] = [];
+  for (let k = 0; k < PULSE_FREE_TRACES; k++) {
+    const trace = pulseFreeTrace(9000 + k, seconds);
+    for (let end = WINDOW_SECONDS * 1000; end <= trace[trace.length - 1].t; end += stepSeconds * 1000) {
+      const samples = trace.filter((s) => s.t <= end && s.t >= end - config.BUFFER_SECONDS * 1000);
+      const e = estimateSession(samples, { lastFrameTs: samples[samples.length - 1].t, noFaceTimes: [] }, settings);
+      windows.push({ truth: NaN, bpm: e.heart_rate, confidence: e.confidence, pulseDetected: e.pulse_detected, quality: e.signal_quality, rmssd: null, hrvQuality: 0, truthRmssd: NaN, breathing: null, breathingQuality: 0, truthBreathing: NaN });
+    }
   }
+  return windows;
 }
+const pulseFree = pulseFreeWindows(options('pulsecam').settings);
 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '–');
@@ -155,15 +160,7 @@ if (args.calibrate) {
   // answers stop being right. The service's gates (minQuality, HRV and breathing) are chosen here.
   const open = { ...options('pulsecam').settings, minQuality: 0, hrvMinQuality: 0, breathingMinQuality: 0 };
   const calibrated = suite.map((sc) => scoreClip(sc, readCached(sc.name, version)!, { ...options('pulsecam'), settings: open }));
-  const openFree: WindowResult[] = [];
-  for (let k = 0; k < PULSE_FREE_TRACES; k++) {
-    const trace = pulseFreeTrace(9000 + k, seconds);
-    for (let end = WINDOW_SECONDS * 1000; end <= trace[trace.length - 1].t; end += stepSeconds * 1000) {
-      const samples = trace.filter((x) => x.t <= end && x.t >= end - config.BUFFER_SECONDS * 1000);
-      const e = estimateSession(samples, { lastFrameTs: samples[samples.length - 1].t, noFaceTimes: [] }, open);
-      openFree.push({ truth: NaN, bpm: e.heart_rate, confidence: e.confidence, pulseDetected: e.pulse_detected, quality: e.signal_quality, rmssd: null, hrvQuality: 0, truthRmssd: NaN, breathing: null, breathingQuality: 0, truthBreathing: NaN });
-    }
-  }
+  const openFree = pulseFreeWindows(open);
   const pulse = calibrated.filter((c) => c.expect === 'pulse');
   const noPulse = calibrated.filter((c) => c.expect === 'no_pulse').flatMap((c) => c.windows);
   console.log('\nCalibration: heart-rate quality gate (pulsecam; answered = quality at or above the gate)');
