@@ -6,7 +6,7 @@
 import type { Estimate } from '@pulsecam/contracts';
 import { createPhysiology, meanHeartRate, mulberry32, type Scenario } from '@pulsecam/synth';
 import type { TraceSample } from '@pulsecam/store';
-import { estimateSession, type EstimateSettings } from '../services/worker/src/estimate-session.ts';
+import { estimateSession, type EstimateSettings } from '@pulsecam/analysis';
 import type { CachedTrace } from './trace-cache.ts';
 
 export const WINDOW_SECONDS = 10;

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadWorkerConfig } from '@pulsecam/config';
 import { benchmarkSuite, pulseFreeTrace, scenarios, type Scenario } from '@pulsecam/synth';
-import { estimateSession, type EstimateSettings } from '../services/worker/src/estimate-session.ts';
+import { estimateSession, type EstimateSettings } from '@pulsecam/analysis';
 import { scoreClip, share, summarize, WINDOW_SECONDS, type ClipResult, type Summary, type WindowResult } from './accuracy-score.ts';
 import { codeVersion, readCached, ROOT, visionSettings } from './trace-cache.ts';
 

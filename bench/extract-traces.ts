@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { loadWorkerConfig } from '@pulsecam/config';
 import { loadFaceTemplate, scenario } from '@pulsecam/synth';
-import { detectorFromConfig, pipelineFromConfig } from '../services/worker/src/pipeline.ts';
+import { detectorFromConfig, pipelineFromConfig } from '@pulsecam/analysis';
 import { renderTrace } from './render-trace.ts';
 import { ROOT, writeCached } from './trace-cache.ts';
 

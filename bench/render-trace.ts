@@ -8,7 +8,7 @@ import type { Scenario, FaceTemplate } from '@pulsecam/synth';
 import { SceneRenderer } from '@pulsecam/synth';
 import type { TraceSample } from '@pulsecam/store';
 import type { TrackState } from '@pulsecam/vision';
-import type { FramePipeline } from '../services/worker/src/pipeline.ts';
+import type { FramePipeline } from '@pulsecam/analysis';
 import type { CachedTrace } from './trace-cache.ts';
 
 export async function renderTrace(sc: Scenario, template: FaceTemplate, pipeline: FramePipeline): Promise<CachedTrace> {

@@ -13,8 +13,8 @@ import { estimateHeartRate, METHOD_NAMES } from '@pulsecam/dsp';
 import { loadFaceTemplate, scenario, SceneRenderer, webcamScenario } from '@pulsecam/synth';
 import type { Point, TrackState } from '@pulsecam/vision';
 import type { TraceSample } from '@pulsecam/store';
-import { estimateSession } from '../services/worker/src/estimate-session.ts';
-import { detectorFromConfig, pipelineFromConfig } from '../services/worker/src/pipeline.ts';
+import { estimateSession } from '@pulsecam/analysis';
+import { detectorFromConfig, pipelineFromConfig } from '@pulsecam/analysis';
 
 const config = loadWorkerConfig();
 const frames = Number(process.env.FRAMES ?? 120);

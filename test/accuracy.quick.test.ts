@@ -9,8 +9,8 @@ import { loadWorkerConfig } from '@pulsecam/config';
 import { scenario } from '@pulsecam/synth';
 import { scoreClip, share, summarize, type ClipResult } from '../bench/accuracy-score.ts';
 import { renderTrace } from '../bench/render-trace.ts';
-import { detectorFromConfig, pipelineFromConfig } from '../services/worker/src/pipeline.ts';
-import type { EstimateSettings } from '../services/worker/src/estimate-session.ts';
+import { detectorFromConfig, pipelineFromConfig } from '@pulsecam/analysis';
+import type { EstimateSettings } from '@pulsecam/analysis';
 import { portraitTemplate } from './support/frames.ts';
 
 const config = loadWorkerConfig({});

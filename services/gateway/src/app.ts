@@ -1,7 +1,7 @@
 /** The Express application, without listen(): tests and main.ts both build it from their deps. */
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import multer from 'multer';
-import { ApiKeyStore, isRedisUnavailable, WorkLedger } from '@pulsecam/store';
+import { ApiKeyStore, isRedisUnavailable, VideoStore, WorkLedger } from '@pulsecam/store';
 import { clientOf, identifyClient } from './client-identity.ts';
 import type { GatewayDeps, RouteDeps } from './deps.ts';
 import { ApiError, redisUnavailable } from './errors.ts';
@@ -14,9 +14,11 @@ import { jobsRouter } from './routes/jobs.route.ts';
 import { samplesRouter } from './routes/samples.route.ts';
 import { sessionsRouter } from './routes/sessions.route.ts';
 import { systemRouter } from './routes/system.route.ts';
+import { videoRouter } from './routes/video.route.ts';
+import { VideoJobs } from './video-jobs.ts';
 
 /** The API's own paths: these identify the client, count its requests, and (with AUTH=keys) need a key. */
-const API_PATHS = ['/create-session', '/session', '/sessions', '/analyze-image', '/analyze-batch', '/jobs'];
+const API_PATHS = ['/create-session', '/session', '/sessions', '/analyze-image', '/analyze-batch', '/analyze-video', '/jobs'];
 
 export function createApp(gatewayDeps: GatewayDeps): express.Express {
   const { config, log, metrics, redis } = gatewayDeps;
@@ -25,6 +27,7 @@ export function createApp(gatewayDeps: GatewayDeps): express.Express {
     keys: new ApiKeyStore(redis, config.KEY_PREFIX),
     ledger: new WorkLedger(redis, config.KEY_PREFIX),
     rates: new ClientRateLimits(redis, config.KEY_PREFIX),
+    videos: new VideoJobs(redis, config.KEY_PREFIX, new VideoStore(redis, config.KEY_PREFIX)),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -52,7 +55,9 @@ export function createApp(gatewayDeps: GatewayDeps): express.Express {
     res.setHeader('Connection', 'close');
     next(new ApiError('shutting_down', 'this instance is shutting down; retry (another instance will answer)', undefined, { 'Retry-After': '1' }));
   });
-  app.use(bodySizeLimit(config.MAX_REQUEST_BYTES));
+  // Video uploads have a limit of their own (MAX_VIDEO_BYTES), checked by their route.
+  const requestLimit = bodySizeLimit(config.MAX_REQUEST_BYTES);
+  app.use((req, res, next) => (req.path === '/analyze-video' ? next() : requestLimit(req, res, next)));
   app.use(express.json({ limit: config.MAX_REQUEST_BYTES }));
   app.use(API_PATHS, identifyClient(config, deps.keys), async (_req, res, next) => {
     try {
@@ -68,6 +73,7 @@ export function createApp(gatewayDeps: GatewayDeps): express.Express {
   app.use(sessionsRouter(deps));
   app.use(analyzeRouter(deps));
   app.use(samplesRouter(deps));
+  app.use(videoRouter(deps));
   app.use(jobsRouter(deps));
   if (config.WEB_ROOT) app.use(express.static(config.WEB_ROOT, { index: 'index.html' }));
 

@@ -5,6 +5,7 @@ import type { ApiKeyStore, SessionStore, WorkLedger } from '@pulsecam/store';
 import type { ClientRateLimits } from './rate-limits.ts';
 import type { JobQueue } from './job-queue.ts';
 import type { GatewayMetrics } from './metrics.ts';
+import type { VideoJobs } from './video-jobs.ts';
 
 /** What the process is doing: the readiness probe and the request path read it. */
 export interface Lifecycle {
@@ -28,4 +29,5 @@ export interface RouteDeps extends GatewayDeps {
   keys: ApiKeyStore;
   ledger: WorkLedger;
   rates: ClientRateLimits;
+  videos: VideoJobs;
 }

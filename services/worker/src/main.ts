@@ -3,11 +3,13 @@ import { pino } from 'pino';
 import { loadOrExit, loadWorkerConfig, onShutdown } from '@pulsecam/config';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { beat, connectRedis, forget, SessionStore, WorkLedger, type WorkerBeat } from '@pulsecam/store';
+import { beat, connectRedis, forget, SessionStore, VideoStore, WorkLedger, type WorkerBeat } from '@pulsecam/store';
+import { ffmpegPath } from '@pulsecam/video';
 import type { FaceDetector } from '@pulsecam/vision';
 import { createFrameWorker } from './frame-worker.ts';
+import { createVideoWorker } from './video-worker.ts';
 import { WorkerMetrics } from './metrics.ts';
-import { detectorFromConfig, pipelineFromConfig } from './pipeline.ts';
+import { detectorFromConfig, pipelineFromConfig } from '@pulsecam/analysis';
 
 const SHUTDOWN_DEADLINE_MS = 20_000;
 const HEARTBEAT_MS = 5_000;
@@ -42,27 +44,51 @@ async function main(): Promise<void> {
     bufferSeconds: config.BUFFER_SECONDS,
     bufferMaxSamples: config.BUFFER_MAX_SAMPLES,
   });
+  const ledger = new WorkLedger(redis, config.KEY_PREFIX);
+  const pipeline = pipelineFromConfig(detector, config);
+  const estimate = { method: config.HR_METHOD, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS };
   const worker = createFrameWorker({
     connection: redis,
     prefix: config.KEY_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     lockMs: config.JOB_LOCK_MS,
-    ledger: new WorkLedger(redis, config.KEY_PREFIX),
+    ledger,
     log,
     context: {
-      pipeline: pipelineFromConfig(detector, config),
+      pipeline,
       store,
       metrics,
-      estimate: { method: config.HR_METHOD, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS },
+      estimate,
       estimateIntervalMs: config.ESTIMATE_INTERVAL_MS,
     },
   });
+  // Videos get a pipeline of their own: its tracker state is per segment, never shared with live frames.
+  const videoWorker =
+    config.VIDEO_WORKER_CONCURRENCY > 0
+      ? createVideoWorker({
+          connection: redis,
+          prefix: config.KEY_PREFIX,
+          concurrency: config.VIDEO_WORKER_CONCURRENCY,
+          lockMs: config.JOB_LOCK_MS,
+          pipeline: pipelineFromConfig(detector, config),
+          videos: new VideoStore(redis, config.KEY_PREFIX),
+          ledger,
+          metrics,
+          estimate,
+          bufferSeconds: config.BUFFER_SECONDS,
+          ffmpeg: ffmpegPath(config.FFMPEG_PATH),
+          maxSide: config.ANALYSIS_MAX_SIDE,
+          progressTtlSeconds: config.VIDEO_UPLOAD_TTL_SECONDS,
+          log,
+        })
+      : null;
   const tensorTimer = setInterval(() => metrics.tensors.set(detector.tensorMemory().numTensors), 5000);
   tensorTimer.unref();
 
   // Heartbeats tell the gateway's readiness probe that a worker is alive (not just connected).
   const identity: WorkerBeat = { id: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, pid: process.pid, host: hostname(), startedAt: Date.now(), jobs: 0 };
   worker.on('completed', () => identity.jobs++);
+  videoWorker?.on('completed', () => identity.jobs++);
   const sendBeat = () => beat(redis, config.KEY_PREFIX, identity).catch((err: Error) => log.debug({ err: err.message }, 'heartbeat failed'));
   const beatTimer = setInterval(() => void sendBeat(), HEARTBEAT_MS);
   beatTimer.unref();
@@ -71,16 +97,20 @@ async function main(): Promise<void> {
     ['not ready', () => (ready = false)],
     ['heartbeat', () => clearInterval(beatTimer)],
     ['worker (finishing active jobs)', () => worker.close()],
+    // A segment in progress is cut short: its lock lapses and another worker runs it again.
+    ['video worker', () => videoWorker?.close(true)],
     ['deregister', () => forget(redis, config.KEY_PREFIX, identity.id)],
     ['redis', () => redis.quit()],
     ['metrics', () => new Promise<void>((r) => metricsServer.close(() => r()))],
   ]);
 
   void worker.run().catch((err) => log.error({ err }, 'worker stopped with an error'));
+  void videoWorker?.run().catch((err) => log.error({ err }, 'video worker stopped with an error'));
   await worker.waitUntilReady();
+  await videoWorker?.waitUntilReady();
   await sendBeat();
   ready = true;
-  log.info({ queue: 'frames', concurrency: config.WORKER_CONCURRENCY, metricsPort }, 'worker ready');
+  log.info({ queues: videoWorker ? ['frames', 'videos'] : ['frames'], concurrency: config.WORKER_CONCURRENCY, videoConcurrency: config.VIDEO_WORKER_CONCURRENCY, metricsPort }, 'worker ready');
 }
 
 void main().catch((err) => {

@@ -16,6 +16,11 @@ export class WorkerMetrics {
     labelNames: ['path'] as const,
     registers: [this.registry],
   });
+  readonly videoFrames = new Counter({
+    name: 'pulsecam_worker_video_frames_total',
+    help: 'Frames of uploaded videos traced (segment jobs).',
+    registers: [this.registry],
+  });
   readonly deferred = new Counter({
     name: 'pulsecam_worker_jobs_deferred_total',
     help: 'Jobs put back for a moment because another job held their session stream.',
@@ -25,7 +30,7 @@ export class WorkerMetrics {
     name: 'pulsecam_worker_job_duration_seconds',
     help: 'Time to process one job, by job name and result.',
     labelNames: ['job', 'result'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300],
     registers: [this.registry],
   });
   readonly stageDuration = new Histogram({

@@ -12,6 +12,10 @@ const redisUrl = z
 /** Settings both the gateway and the workers read: they must agree on them. */
 export const CommonEnv = z.object({
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  /** The ffmpeg used to read videos (empty: the one @ffmpeg-installer/ffmpeg installed with npm). */
+  FFMPEG_PATH: z.string().default(''),
+  /** An uploaded video is kept in Redis (in chunks) for at most this long; it is deleted as soon as its job ends. */
+  VIDEO_UPLOAD_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(3600),
   /** Prefix of every Redis key and BullMQ queue; lets several deployments (or tests) share a Redis. */
   KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pulsecam'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -75,6 +79,12 @@ export const GatewayEnv = CommonEnv.extend({
   CLOCK_TOLERANCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   /** Serve the web client from this folder at / (empty: do not serve it). */
   WEB_ROOT: z.string().default(''),
+  /** Uploaded videos larger than this are refused (413) while they stream in. */
+  MAX_VIDEO_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 * 1024 * 1024).default(200 * 1024 * 1024),
+  /** Uploaded videos longer than this are refused (413) from their header, before any frame is analysed. */
+  MAX_VIDEO_SECONDS: z.coerce.number().min(1).max(24 * 3600).default(600),
+  /** A video is analysed in segments of this length, by as many workers as are free. */
+  VIDEO_SEGMENT_SECONDS: z.coerce.number().min(5).max(3600).default(30),
 });
 
 export const WorkerEnv = CommonEnv.extend({
@@ -84,6 +94,8 @@ export const WorkerEnv = CommonEnv.extend({
    * round trips overlap another's inference: measured with npm run bench:load.
    */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Video segments one worker process traces at once (each keeps a core busy; live frames share it). */
+  VIDEO_WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
   /** A job whose worker died is run again by another after this long (BullMQ lock duration and stalled check). */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   TF_BACKEND: z.enum(['wasm', 'cpu']).default('wasm'),

@@ -2,3 +2,4 @@ export * from './api.ts';
 export * from './estimate.ts';
 export * from './jobs.ts';
 export * from './keys.ts';
+export * from './video.ts';

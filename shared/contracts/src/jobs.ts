@@ -64,5 +64,5 @@ export type ResultOf<K extends JobName> = z.infer<(typeof jobs)[K]['result']>;
 export const JOB_NAMES = Object.keys(jobs) as JobName[];
 
 /** Error codes a worker puts in front of a failure message ("code: detail") for the gateway to map. */
-export const JOB_ERROR_CODES = ['invalid_image', 'image_too_large', 'session_not_found', 'invalid_payload'] as const;
+export const JOB_ERROR_CODES = ['invalid_image', 'image_too_large', 'session_not_found', 'invalid_payload', 'invalid_video', 'no_face', 'video_gone'] as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];

@@ -31,3 +31,13 @@ export const workLedgerKeys = (prefix: string) => ({
 
 /** Rate-limit counters (rate-limiter-flexible adds the client after this prefix). */
 export const rateLimitPrefix = (prefix: string, limit: string) => `${prefix}:rl:${limit}`;
+
+/** An uploaded video while its analysis runs (see VideoStore), and the frames its segments have done. */
+export const videoKeys = (prefix: string, videoId: string) => ({
+  /** Hash: bytes, chunks, name. */
+  meta: `${prefix}:video:${videoId}`,
+  /** String: chunk n of the file. */
+  chunk: (n: number) => `${prefix}:video:${videoId}:chunk:${n}`,
+  /** Hash: segment index -> frames analysed. */
+  progress: `${prefix}:video:${videoId}:progress`,
+});

@@ -5,3 +5,4 @@ export * from './heartbeats.ts';
 export * from './secrets.ts';
 export * from './api-keys.ts';
 export * from './work-ledger.ts';
+export * from './video-store.ts';

@@ -8,7 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 const SECRET_BYTES = 32;
 
 /** A new secret: `<kind>_` followed by 43 base64url characters (256 bits). */
-export function newSecret(kind: 'pst' | 'pk'): string {
+export function newSecret(kind: 'pst' | 'pk' | 'pjt'): string {
   return `${kind}_${randomBytes(SECRET_BYTES).toString('base64url')}`;
 }
 

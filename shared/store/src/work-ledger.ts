@@ -33,8 +33,9 @@ local function release(jobs, deadlines, totals, id)
   if not entry then return 0 end
   local session, frames, bytes = string.match(entry, '^(%S+) (%d+) (%d+)$')
   local field = 's:' .. session
-  if tonumber(redis.call('HINCRBY', totals, field, -tonumber(frames))) <= 0 then redis.call('HDEL', totals, field) end
-  if tonumber(redis.call('HINCRBY', totals, 'bytes', -tonumber(bytes))) < 0 then redis.call('HSET', totals, 'bytes', 0) end
+  -- 0 - n, not -n: Lua turns -0 into the string "-0", which HINCRBY refuses.
+  if tonumber(redis.call('HINCRBY', totals, field, 0 - tonumber(frames))) <= 0 then redis.call('HDEL', totals, field) end
+  if tonumber(redis.call('HINCRBY', totals, 'bytes', 0 - tonumber(bytes))) < 0 then redis.call('HSET', totals, 'bytes', 0) end
   if tonumber(redis.call('HINCRBY', totals, 'jobs', -1)) < 0 then redis.call('HSET', totals, 'jobs', 0) end
   redis.call('HDEL', jobs, id)
   redis.call('ZREM', deadlines, id)

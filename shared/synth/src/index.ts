@@ -5,3 +5,4 @@ export * from './scenarios.ts';
 export * from './scene.ts';
 export * from './y4m.ts';
 export * from './traces.ts';
+export * from './video-file.ts';

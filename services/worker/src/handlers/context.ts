@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { JobName, PayloadOf, ResultOf } from '@pulsecam/contracts';
 import type { SessionStore } from '@pulsecam/store';
-import type { EstimateSettings } from '../estimate-session.ts';
+import type { EstimateSettings } from '@pulsecam/analysis';
 import type { WorkerMetrics } from '../metrics.ts';
-import type { FramePipeline } from '../pipeline.ts';
+import type { FramePipeline } from '@pulsecam/analysis';
 
 export interface HandlerContext {
   pipeline: FramePipeline;

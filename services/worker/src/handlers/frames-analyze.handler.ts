@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { PayloadOf, ResultOf } from '@pulsecam/contracts';
 import type { TrackState } from '@pulsecam/vision';
 import type { TraceSample } from '@pulsecam/store';
-import { estimateSession } from '../estimate-session.ts';
-import { ImageDecodeError } from '../decode.ts';
-import { sourceRegions, toSourceBox, type FrameOutcome } from '../pipeline.ts';
+import { estimateSession } from '@pulsecam/analysis';
+import { ImageDecodeError } from '@pulsecam/analysis';
+import { sourceRegions, toSourceBox, type FrameOutcome } from '@pulsecam/analysis';
 import type { Handler, HandlerContext } from './context.ts';
 import { permanentFailure, StreamBusyError } from './errors.ts';
 

@@ -1,4 +1,4 @@
-import { estimateSession } from '../estimate-session.ts';
+import { estimateSession } from '@pulsecam/analysis';
 import type { Handler } from './context.ts';
 import { permanentFailure } from './errors.ts';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pulseFreeTrace } from '@pulsecam/synth';
 import type { TraceSample } from '@pulsecam/store';
-import { pulsingTrace } from '../../../shared/dsp/test/signals.ts';
+import { pulsingTrace } from '../../dsp/test/signals.ts';
 import { estimateSession, type EstimateSettings } from '../src/estimate-session.ts';
 
 const settings: EstimateSettings = { method: 'pulsecam', minSignalSeconds: 6, windowSeconds: 10 };

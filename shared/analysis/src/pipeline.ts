@@ -11,6 +11,7 @@ import {
   type FrameObservation,
   type Polygon,
   type RegionName,
+  type RgbImage,
   type TrackerOptions,
   type TrackState,
 } from '@pulsecam/vision';
@@ -45,10 +46,29 @@ export class FramePipeline {
     const format = `${header.width}x${header.height}`;
     // While the face search backs off, a frame's pixels are not needed: its header is enough.
     const image = this.tracker.wantsPixels(state?.format === format ? state : null) ? await decodePixels(bytes, header, this.limits) : null;
+    const decodeMs = performance.now() - t0;
+    return this.analyze(image, header, timestampMs, state, decodeMs);
+  }
+
+  /**
+   * A frame already decoded to pixels at the analysis size (a video's frames come this way from
+   * ffmpeg): `source` is the size of the frame as recorded.
+   */
+  analyzePixels(image: RgbImage, source: { width: number; height: number }, timestampMs: number, state: TrackState | null): Promise<FrameOutcome> {
+    return this.analyze(image, source, timestampMs, state, 0);
+  }
+
+  private async analyze(
+    image: RgbImage | null,
+    source: { width: number; height: number },
+    timestampMs: number,
+    state: TrackState | null,
+    decodeMs: number,
+  ): Promise<FrameOutcome> {
     const t1 = performance.now();
-    const step = await this.tracker.step(image, timestampMs, state, format);
-    const t2 = performance.now();
-    const scale = image ? header.width / image.width : 1;
+    const step = await this.tracker.step(image, timestampMs, state, `${source.width}x${source.height}`);
+    const visionMs = performance.now() - t1;
+    const scale = image ? source.width / image.width : 1;
     const face = step.observation.face;
     const sample: TraceSample | null =
       face && face.skin.pixels > 0
@@ -68,8 +88,8 @@ export class FramePipeline {
     return {
       observation: step.observation,
       sample,
-      source: { width: header.width, height: header.height, scale },
-      timings: { decodeMs: t1 - t0, visionMs: t2 - t1 },
+      source: { width: source.width, height: source.height, scale },
+      timings: { decodeMs, visionMs },
       state: step.state,
     };
   }

@@ -1,0 +1,59 @@
+/**
+ * A folder of numbered images (001.png, frame_0002.jpg, Image1392643993642815000.png …) as a
+ * video: files in natural order, decoded with sharp at the analysis size, timed by a frame rate
+ * or by timestamps the caller knows (a data set's own clock).
+ */
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { VideoError } from './ffmpeg.ts';
+import type { VideoFrame } from './frames.ts';
+
+const IMAGE = /\.(png|jpe?g|webp|bmp|tiff?)$/i;
+
+const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' }).compare;
+
+export async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The image files of a folder in natural (numeric-aware) order. */
+export async function listFrameFiles(dir: string): Promise<string[]> {
+  const names = (await readdir(dir)).filter((n) => IMAGE.test(n)).sort(naturalOrder);
+  if (names.length === 0) throw new VideoError('unreadable_video', `no images (png, jpg, webp, bmp, tif) in ${dir}`);
+  return names.map((n) => path.join(dir, n));
+}
+
+export interface FolderFramesOptions {
+  maxSide: number;
+  /** Frame times in ms, one per file; otherwise from `fps`. */
+  timesMs?: readonly number[];
+  fps?: number;
+  signal?: AbortSignal;
+}
+
+export async function* readFolderFrames(files: readonly string[], options: FolderFramesOptions): AsyncGenerator<VideoFrame> {
+  if (!options.timesMs && !(options.fps && options.fps > 0)) throw new VideoError('unreadable_video', 'a folder of images needs a frame rate (--fps)');
+  for (let index = 0; index < files.length; index++) {
+    if (options.signal?.aborted) return;
+    let decoded;
+    try {
+      decoded = await sharp(files[index])
+        .autoOrient()
+        .resize({ width: options.maxSide, height: options.maxSide, fit: 'inside', withoutEnlargement: true })
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+    } catch (err) {
+      throw new VideoError('unreadable_video', `cannot read image ${path.basename(files[index])}`, (err as Error).message);
+    }
+    const tMs = options.timesMs ? options.timesMs[index] : (index * 1000) / options.fps!;
+    const { data, info } = decoded;
+    yield { index, tMs, data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+  }
+}
