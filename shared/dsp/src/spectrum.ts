@@ -110,3 +110,28 @@ export function pulseSnr(spectrum: PowerSpectrum, hz: number, lowHz: number, hig
   }
   return noise > 0 ? signal / noise : signal > 0 ? Infinity : 0;
 }
+
+/**
+ * Plain periodogram (mean removed, no taper) on the next power-of-two grid (at least `minSize`
+ * points, zero-padded): the spectrum the rPPG literature's evaluation code reads reference and
+ * predicted pulses from.
+ */
+export function periodogram(signal: ArrayLike<number>, fs: number, minSize = 2): { hz: Float64Array; power: Float64Array } {
+  const size = nextPowerOfTwo(Math.max(2, minSize, signal.length));
+  const fft = fftOfSize(size);
+  const input = new Array<number>(size).fill(0);
+  let m = 0;
+  for (let i = 0; i < signal.length; i++) m += signal[i];
+  m /= signal.length || 1;
+  for (let i = 0; i < signal.length; i++) input[i] = signal[i] - m;
+  const out = fft.createComplexArray() as number[];
+  fft.realTransform(out, input);
+  const half = size / 2 + 1;
+  const hz = new Float64Array(half);
+  const power = new Float64Array(half);
+  for (let k = 0; k < half; k++) {
+    hz[k] = (k * fs) / size;
+    power[k] = out[2 * k] * out[2 * k] + out[2 * k + 1] * out[2 * k + 1];
+  }
+  return { hz, power };
+}

@@ -6,3 +6,4 @@ export * from './scene.ts';
 export * from './y4m.ts';
 export * from './traces.ts';
 export * from './video-file.ts';
+export * from './datasets.ts';
