@@ -178,6 +178,30 @@ if (args.calibrate) {
     const rate = (ws: WindowResult[]) => pct(ws.filter((w) => w.bpm !== null && pick(w)).length / ws.length);
     console.log(`| ${gate} | ${pct(answered)} / ${f1(s.mae)} | ${worst ? `${worst.f} ${f1(worst.s.mae)}` : '–'} | ${rate(noPulse)} | ${rate(openFree)} |`);
   }
+  // The blood-signature check's colour share: compression (video codecs) moves the pulse towards
+  // brightness, light changes are brightness only. Service gates otherwise as configured.
+  console.log('\nCalibration: least colour share of the blood-signature check (pulsecam; quality gates as the service)');
+  console.log('| colour share | pulse scenarios: answered / MAE | worst scenario MAE | video-codec scenarios: answered / MAE | no-pulse face answered | pulse-free traces answered |');
+  console.log('|---|---|---|---|---|---|');
+  for (const minChromaShare of [0.04, 0.06, 0.08, 0.1, 0.12, 0.15]) {
+    const settings = { ...options('pulsecam').settings, minChromaShare };
+    const clips = suite.map((sc) => scoreClip(sc, readCached(sc.name, version)!, { ...options('pulsecam'), settings }));
+    const pulseOnly = clips.filter((c) => c.expect === 'pulse');
+    const video = pulseOnly.filter((c) => suite.find((x) => x.name === c.clip)?.spec.videoCodec);
+    const worst = families
+      .filter((f) => suite.find((x) => x.family === f)!.expect === 'pulse')
+      .map((f) => ({ f, s: summarize(pulseOnly.filter((c) => c.family === f)) }))
+      .filter((x) => Number.isFinite(x.s.mae))
+      .sort((a, b) => b.s.mae - a.s.mae)[0];
+    const all = summarize(pulseOnly);
+    const vid = video.length ? summarize(video) : null;
+    const noFace = clips.filter((c) => c.expect === 'no_pulse').flatMap((c) => c.windows);
+    const free = pulseFreeWindows(settings);
+    const answeredShare = (ws: WindowResult[]) => pct(ws.filter((w) => w.bpm !== null).length / ws.length);
+    console.log(
+      `| ${minChromaShare} | ${pct(all.answered)} / ${f1(all.mae)} | ${worst ? `${worst.f} ${f1(worst.s.mae)}` : '–'} | ${vid ? `${pct(vid.answered)} / ${f1(vid.mae)}` : '–'} | ${answeredShare(noFace)} | ${answeredShare(free)} |`,
+    );
+  }
   const bins = [0, 0.2, 0.35, 0.5, 0.65, 0.8, 1.01];
   const binned = (label: string, value: (w: WindowResult) => number | null, truth: (w: WindowResult) => number, quality: (w: WindowResult) => number) => {
     console.log(`\nCalibration: ${label} error by its quality (pulse scenarios, gates open)`);

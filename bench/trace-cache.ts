@@ -44,7 +44,7 @@ function hashTree(dir: string, hash: ReturnType<typeof createHash>): void {
 export function codeVersion(visionSettings: Record<string, unknown>): string {
   const h = createHash('sha256');
   for (const dir of ['shared/synth/src', 'shared/vision/src']) hashTree(path.join(ROOT, dir), h);
-  for (const file of ['services/worker/src/pipeline.ts', 'services/worker/src/decode.ts', 'bench/extract-traces.ts', 'bench/render-trace.ts']) h.update(readFileSync(path.join(ROOT, file)));
+  for (const file of ['shared/analysis/src/pipeline.ts', 'shared/analysis/src/decode.ts', 'shared/analysis/src/video-trace.ts', 'shared/video/src/frames.ts', 'bench/extract-traces.ts', 'bench/render-trace.ts']) h.update(readFileSync(path.join(ROOT, file)));
   h.update(JSON.stringify(visionSettings));
   h.update(readFileSync(path.join(ROOT, 'fixtures', 'astronaut.png')));
   return h.digest('hex').slice(0, 12);

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,6 +133,43 @@ describe('pulsecam analyze (command line, no service)', { timeout: 600_000 }, ()
     assert.match(usage.stderr, /usage: pulsecam analyze/);
   });
 
+  test('a folder of numbered images with --fps gives what the video gives; without --fps, one line saying so', async (t) => {
+    const folder = path.join(dir, 'frames');
+    mkdirSync(folder);
+    const r = await runFfmpeg(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', files.still, '-q:v', '1', path.join(folder, 'frame_%d.jpg')]);
+    assert.equal(r.code, 0, r.stderr);
+    const json = path.join(dir, 'folder.json');
+    const run = await runCli(['analyze', folder, '--fps', '30', '--json', json, '--quiet']);
+    assert.equal(run.code, 0, run.stderr);
+    const result = VideoResult.parse(JSON.parse(readFileSync(json, 'utf8')));
+    t.diagnostic(`folder: median ${result.summary.median_bpm} bpm, answered ${result.summary.answered_share}`);
+    assert.equal(result.source.frames, 600);
+    assert.equal(result.source.fps, 30);
+    assert.ok(result.summary.median_bpm !== null && Math.abs(result.summary.median_bpm - truth[files.still]) <= 3, `median ${result.summary.median_bpm}`);
+    const noRate = await runCli(['analyze', folder]);
+    assert.equal(noRate.code, 1);
+    assert.match(noRate.stderr.trim(), /^pulsecam: .*frames is a folder of images: give its frame rate with --fps$/);
+  });
+
+  test('Ctrl-C stops cleanly: ffmpeg stopped, nothing written, exit 130', async () => {
+    const json = path.join(dir, 'interrupted.json');
+    const child = spawn(process.execPath, [CLI, 'analyze', files.motion, '--json', json], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' } });
+    let stderr = '';
+    const progressed = new Promise<void>((resolve) =>
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (/frames · .* fps/.test(stderr)) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await progressed;
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.match(stderr, /stopping \(Ctrl-C again to quit at once\)/);
+    assert.match(stderr, /pulsecam: stopped after \d+ frames; nothing written/);
+    assert.equal(existsSync(json), false);
+  });
+
   describe('POST /analyze-video (gateway + 2 workers)', () => {
     let service: RunningService;
     before(async () => {
@@ -221,6 +258,21 @@ describe('pulsecam analyze (command line, no service)', { timeout: 600_000 }, ()
       assert.ok(Math.abs(split.summary.median_bpm - truth[files.motion]) <= 3, 'split median within 3 bpm of the truth');
       assert.ok(Math.abs(split.summary.answered_share - unsplit.summary.answered_share) <= 0.1, 'answered shares within 10 points');
       assert.ok(both.length > 0 && close.length / both.length >= 0.9, 'seconds answered by both agree within 2 bpm');
+    });
+
+    test('a video without a face: the job fails with error_code no_face and a clear message; the upload is deleted', async () => {
+      const sent = await upload(files.noFace);
+      assert.equal(sent.status, 202, JSON.stringify(sent.body));
+      const { body } = await follow(sent.body.job_id, sent.body.job_token);
+      assert.equal(body.state, 'failed');
+      assert.equal(body.error_code, 'no_face');
+      assert.match(body.error, /no face found in any of the 60 frames/);
+      const redis = connectRedis(service.redisUrl);
+      try {
+        assert.deepEqual(await redis.keys(`${service.prefix}:video:*`), []);
+      } finally {
+        redis.disconnect();
+      }
     });
 
     test('refused early: not a video (400), too long (413), too large (413), no file (400), with problem+json', async () => {

@@ -6,12 +6,15 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
+COPY shared/analysis/package.json shared/analysis/
 COPY shared/config/package.json shared/config/
 COPY shared/contracts/package.json shared/contracts/
 COPY shared/dsp/package.json shared/dsp/
 COPY shared/store/package.json shared/store/
 COPY shared/synth/package.json shared/synth/
+COPY shared/video/package.json shared/video/
 COPY shared/vision/package.json shared/vision/
+COPY services/cli/package.json services/cli/
 COPY services/gateway/package.json services/gateway/
 COPY services/worker/package.json services/worker/
 COPY services/web/package.json services/web/
@@ -23,12 +26,15 @@ RUN npm run typecheck && npm run build
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/shared/analysis/package.json shared/analysis/
 COPY --from=build /app/shared/config/package.json shared/config/
 COPY --from=build /app/shared/contracts/package.json shared/contracts/
 COPY --from=build /app/shared/dsp/package.json shared/dsp/
 COPY --from=build /app/shared/store/package.json shared/store/
 COPY --from=build /app/shared/synth/package.json shared/synth/
+COPY --from=build /app/shared/video/package.json shared/video/
 COPY --from=build /app/shared/vision/package.json shared/vision/
+COPY --from=build /app/services/cli/package.json services/cli/
 COPY --from=build /app/services/gateway/package.json services/gateway/
 COPY --from=build /app/services/worker/package.json services/worker/
 COPY --from=build /app/services/web/package.json services/web/
@@ -36,13 +42,16 @@ RUN npm ci --omit=dev --no-audit --no-fund --workspace @pulsecam/gateway --inclu
 
 # 3. Runtime: sources run through tsx (no separate JS build), as a non-root user.
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=8000 WEB_ROOT=/app/services/web/dist
+# ffmpeg probes uploaded videos (duration, streams) before they are queued.
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production PORT=8000 WEB_ROOT=/app/services/web/dist FFMPEG_PATH=/usr/bin/ffmpeg
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./
 COPY --from=build /app/shared/config shared/config
 COPY --from=build /app/shared/contracts shared/contracts
 COPY --from=build /app/shared/store shared/store
+COPY --from=build /app/shared/video shared/video
 COPY --from=build /app/services/gateway services/gateway
 COPY --from=build /app/services/web/dist services/web/dist
 # The API-key CLI: docker compose exec gateway node --import tsx scripts/keys.ts create <name>

@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import type { SeriesPoint, Snapshot, VideoAnalysis } from '@pulsecam/analysis';
-import { powerSpectrum } from '@pulsecam/dsp';
+import { designBandPass, filtfilt, powerSpectrum } from '@pulsecam/dsp';
 import { summaryText } from './table.ts';
 
 const LOW_BPM = 40;
@@ -75,7 +75,7 @@ function axes(plot: Plot, tMax: number, yTicks: number[], yLabel: string): strin
   }
   const step = tMax > 240 ? 60 : tMax > 60 ? 15 : 5;
   for (let t = 0; t <= tMax; t += step) parts.push(`<text x="${plot.x(t)}" y="${plot.height - 4}" class="tick" text-anchor="middle">${t}s</text>`);
-  parts.push(`<text x="4" y="12" class="tick">${yLabel}</text>`);
+  parts.push(`<text x="4" y="${plot.height / 2}" class="tick" transform="rotate(-90 10 ${plot.height / 2})" text-anchor="middle">${yLabel}</text>`);
   return parts.join('');
 }
 
@@ -107,9 +107,14 @@ function heartRateSvg(analysis: VideoAnalysis, columns: (Float64Array | null)[],
 function waveformSvg(analysis: VideoAnalysis, tMax: number): string {
   const pulse = analysis.result.pulse;
   if (!pulse || pulse.values.length < 2) return '<p class="muted">No pulse waveform: no second was answered.</p>';
-  // The stitched pulse starts where the first answered second's newest stretch does.
-  const shown = Math.min(pulse.values.length, Math.round(30 * pulse.fs));
-  const values = pulse.values.slice(pulse.values.length - shown);
+  // Shown narrowed around the median rate (fundamental to first harmonic), as beats are timed:
+  // each second's stretch was scaled on its own, and the narrowing smooths the joins.
+  const hz = (analysis.result.summary.median_bpm ?? 72) / 60;
+  const narrowed = filtfilt(Float64Array.from(pulse.values), designBandPass(Math.max(0.4, 0.6 * hz), Math.min(pulse.fs / 2 - 0.5, 2.2 * hz), pulse.fs, 2));
+  const shown = Math.min(narrowed.length, Math.round(30 * pulse.fs));
+  const tail = Array.from(narrowed.subarray(narrowed.length - shown));
+  const peak = tail.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
+  const values = tail.map((v) => v / peak);
   const plot: Plot = { width: 900, height: 160, x: (i) => 40 + (i / (shown - 1)) * 850, y: (v) => 80 - v * 60 };
   const points = values.map((v, i) => `${plot.x(i).toFixed(1)},${plot.y(v).toFixed(1)}`).join(' ');
   const seconds = shown / pulse.fs;
@@ -135,9 +140,10 @@ svg{width:100%;height:auto;display:block} .grid{stroke:#ddd;stroke-width:1} .tic
 .track{fill:none;stroke:#d70015;stroke-width:2} .dot{fill:#d70015} .band{fill:#d70015;opacity:.18}
 .pulse{fill:none;stroke:#0066cc;stroke-width:1.2}
 .spectro{position:relative} .spectro img{width:100%;height:220px;image-rendering:pixelated;display:block}
+.spectro span{position:absolute;right:4px;font-size:11px;color:#fff;text-shadow:0 0 2px #000}
 .frames{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px} figure{margin:0}
 figcaption{font-size:12px;color:#666;text-align:center} .box{fill:none;stroke:#34c759;stroke-width:2}
-.region{fill:#ff9500;fill-opacity:.25;stroke:#ff9500;stroke-width:1.5} .warn{fill:#ff3b30;font-size:16px}
+.region{fill:#ff9500;fill-opacity:.35;stroke:#ff9500;stroke-width:2} .warn{fill:#ff3b30;font-size:16px}
 `;
 
 export async function htmlReport(analysis: VideoAnalysis): Promise<string> {
@@ -161,7 +167,7 @@ ${heartRateSvg(analysis, columns, tMax)}
 ${waveformSvg(analysis, tMax)}
 <h2>Spectrum over time</h2>
 <p class="muted">Each column is one second's analysis window, ${LOW_BPM}–${HIGH_BPM} bpm from bottom to top, bright where the pulse has power.</p>
-<div class="spectro"><img alt="Spectrum of the pulse over time" src="${spectrogram}"></div>
+<div class="spectro"><img alt="Spectrum of the pulse over time" src="${spectrogram}"><span style="top:0">${HIGH_BPM} bpm</span><span style="top:50%">${(LOW_BPM + HIGH_BPM) / 2}</span><span style="bottom:0">${LOW_BPM}</span></div>
 <h2>Frames</h2>
 <p class="muted">Face box (green) and the skin regions measured (orange).</p>
 <div class="frames">${trace.snapshots.map(snapshotFigure).join('')}</div>

@@ -17,8 +17,9 @@ export function summaryText(result: VideoResult): string {
   const s = result.summary;
   const pct = (v: number) => `${Math.round(v * 100)} %`;
   const bpm = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)} bpm`);
+  // Withheld values: the benchmark has not yet shown them accurate at any quality (README, accuracy).
   const withheld = (v: number | null, unit: string, q: number | null) =>
-    v !== null ? `${v.toFixed(1)} ${unit}` : `not reported (quality ${q === null ? '-' : q.toFixed(2)} is below what the benchmark shows is accurate)`;
+    v !== null ? `${v.toFixed(1)} ${unit}` : `not reported (median quality ${q === null ? '-' : q.toFixed(2)}; not yet accurate enough on the benchmark to report)`;
   return [
     `${result.source.name}: ${result.source.duration_seconds.toFixed(1)} s, ${result.source.frames} frames${result.source.fps ? ` at ${result.source.fps} fps` : ''}, ${result.source.width}x${result.source.height}; method ${result.method}`,
     `heart rate: median ${bpm(s.median_bpm)}, range ${bpm(s.min_bpm)} – ${bpm(s.max_bpm)}`,

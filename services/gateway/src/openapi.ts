@@ -10,6 +10,8 @@ import {
   BatchAccepted,
   JobAccepted,
   JobStatus,
+  VideoAccepted,
+  VideoJobStatus,
   Problem,
   ReadyResponse,
   requestSchemas,
@@ -138,12 +140,35 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
       503: problem('Redis unreachable or workers overloaded (with Retry-After)'),
     },
   });
+  registry.registerComponent('securitySchemes', 'jobToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The job_token from POST /analyze-video. Missing or wrong: 404 job_not_found, as for an unknown job.',
+  });
+  registry.registerPath({
+    method: 'post', path: '/analyze-video', tags: ['Analysis'], summary: 'Analyse a video file (heart rate over time)',
+    description:
+      `A video file (mp4, webm, mov, avi, mkv; up to ${config.MAX_VIDEO_BYTES} bytes and ${config.MAX_VIDEO_SECONDS} s) in the multipart field "video". ` +
+      `Answers 202 at once with a job id and a job token; the workers analyse it in segments of ${config.VIDEO_SEGMENT_SECONDS} s in parallel, and GET /jobs/{id} (Bearer job_token) reports progress and then the result: the same JSON as \`pulsecam analyze --json\`. ` +
+      `No session is needed. The upload is kept in Redis (not on disk) only while it is analysed, at most ${config.VIDEO_UPLOAD_TTL_SECONDS} s.`,
+    request: { body: { content: { 'multipart/form-data': { schema: z.object({ video: z.string().meta({ format: 'binary', description: 'The video file' }) }) } } } },
+    security: keyed,
+    responses: {
+      ...limited,
+      202: json(VideoAccepted, 'Queued'),
+      400: problem('No file, a malformed multipart body, or not a readable video (invalid_video)'),
+      413: problem('Video larger than MAX_VIDEO_BYTES (video_too_large) or longer than MAX_VIDEO_SECONDS (video_too_long)'),
+      415: problem('Not multipart/form-data'),
+      503: problem('Redis unreachable, too many bytes waiting for the workers, or shutting down (with Retry-After)'),
+    },
+  });
   registry.registerPath({
     method: 'get', path: '/jobs/{id}', tags: ['Analysis'], summary: 'State and result of an async job',
-    description: "Readable with the token of the job's session (and its key), while the session lives.",
+    description:
+      "Frames jobs: readable with the token of the job's session (and its key), while the session lives. Video jobs: readable with the job_token from POST /analyze-video (and its key); they report progress.",
     request: { params: z.object({ id: z.string().uuid() }) },
-    security: sessionSecurity,
-    responses: { 200: json(JobStatus, 'Job state'), 404: problem('Unknown or expired job, or not this token\'s'), ...limited },
+    security: auth ? [{ apiKey: [], sessionToken: [] }, { apiKey: [], jobToken: [] }] : [{ sessionToken: [] }, { jobToken: [] }],
+    responses: { 200: json(z.union([JobStatus, VideoJobStatus]), 'Job state'), 404: problem('Unknown or expired job, or not this token\'s'), ...limited },
   });
   registry.registerPath({
     method: 'get', path: '/health', tags: ['System'], summary: 'Liveness', responses: { 200: json(HealthResponse, 'Alive') },

@@ -63,8 +63,14 @@ async function main(): Promise<void> {
     },
   });
   // Videos get a pipeline of their own: its tracker state is per segment, never shared with live frames.
+  let ffmpeg: string | null = null;
+  try {
+    ffmpeg = ffmpegPath(config.FFMPEG_PATH);
+  } catch (err) {
+    log.error({ reason: (err as Error).message }, 'no ffmpeg: this worker takes no video jobs (live frames are not affected)');
+  }
   const videoWorker =
-    config.VIDEO_WORKER_CONCURRENCY > 0
+    config.VIDEO_WORKER_CONCURRENCY > 0 && ffmpeg
       ? createVideoWorker({
           connection: redis,
           prefix: config.KEY_PREFIX,
@@ -76,7 +82,7 @@ async function main(): Promise<void> {
           metrics,
           estimate,
           bufferSeconds: config.BUFFER_SECONDS,
-          ffmpeg: ffmpegPath(config.FFMPEG_PATH),
+          ffmpeg,
           maxSide: config.ANALYSIS_MAX_SIDE,
           progressTtlSeconds: config.VIDEO_UPLOAD_TTL_SECONDS,
           log,

@@ -44,7 +44,8 @@ function asFailure(err: unknown): Error {
   if (err instanceof UnrecoverableError) return err;
   if (err instanceof NoFaceError) return permanentFailure('no_face', err.message);
   if (err instanceof VideoGoneError) return permanentFailure('video_gone', err.message);
-  if (err instanceof VideoError) return permanentFailure('invalid_video', err.message);
+  // A worker without a working ffmpeg fails the attempt, not the video: another worker may have one.
+  if (err instanceof VideoError && err.code !== 'ffmpeg_missing') return permanentFailure('invalid_video', err.message);
   return err as Error;
 }
 

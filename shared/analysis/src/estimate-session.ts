@@ -30,6 +30,8 @@ export interface EstimateSettings {
   hrvMinQuality?: number;
   /** Override of the quality below which the breathing rate is withheld (for calibration). */
   breathingMinQuality?: number;
+  /** Override of the blood-signature check's least colour share (for calibration). */
+  minChromaShare?: number;
 }
 
 /**
@@ -139,6 +141,7 @@ function runEstimator(samples: TraceSample[], settings: EstimateSettings): Heart
       minSeconds: settings.minSignalSeconds,
       windowSeconds: settings.windowSeconds,
       ...(settings.minQuality !== undefined ? { minQuality: settings.minQuality, minQualityPlain: settings.minQuality } : {}),
+      ...(settings.minChromaShare !== undefined ? { minChromaShare: settings.minChromaShare } : {}),
     });
   }
   const trace = richTrace(samples);

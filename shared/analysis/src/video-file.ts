@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { VideoResult } from '@pulsecam/contracts';
-import { isDirectory, listFrameFiles, probeVideo, readFolderFrames, readVideoFrames, VideoError, type VideoFrame } from '@pulsecam/video';
+import { imageSize, isDirectory, listFrameFiles, probeVideo, readFolderFrames, readVideoFrames, VideoError, type VideoFrame } from '@pulsecam/video';
 import type { EstimateSettings } from './estimate-session.ts';
 import type { FramePipeline } from './pipeline.ts';
 import { heartRateSeries, videoResult, type SeriesPoint } from './video-estimate.ts';
@@ -40,9 +40,7 @@ export async function openVideoInput(input: string, options: OpenOptions): Promi
     const files = await listFrameFiles(input);
     if (!options.fps) throw new VideoError('unreadable_video', `${input} is a folder of images: give its frame rate with --fps`);
     const frames = readFolderFrames(files, { maxSide: options.maxSide, fps: options.fps, signal: options.signal });
-    // Peek at the first image for the size; the generator then starts from it again.
-    const first = await readFolderFrames(files.slice(0, 1), { maxSide: 1e9, fps: options.fps }).next();
-    const size = first.value ? { width: first.value.width, height: first.value.height } : { width: 0, height: 0 };
+    const size = await imageSize(files[0]);
     return { frames, expectedFrames: files.length, ...size, durationSeconds: files.length / options.fps };
   }
   const info = await probeVideo(options.ffmpeg, input);

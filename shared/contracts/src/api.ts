@@ -1,5 +1,6 @@
 /** HTTP request and response schemas. The gateway validates with these and /openapi.json is built from them. */
 import { z } from 'zod';
+import { VideoResult } from './video.ts';
 import { Estimate, FaceBox, GuidanceCode, Hrv, Respiration, SkinRegions, Waveform } from './estimate.ts';
 
 export const SessionId = z.string().uuid().meta({ description: 'Session id from POST /create-session.', example: '3f0c3a0e-7a55-4c1b-9d38-1f2b1f0c9a11' });
@@ -228,6 +229,28 @@ export const JobStatus = z
     error: z.string().optional(),
   })
   .meta({ id: 'JobStatus' });
+
+export const VideoAccepted = JobAccepted.extend({
+  job_token: z.string().meta({ description: 'Bearer token for GET /jobs/{id} (256 random bits; shown once, stored hashed).' }),
+  duration_seconds: z.number(),
+  frames_expected: z.number().int().meta({ description: 'From the header: duration x nominal frame rate (an estimate for variable-rate video).' }),
+  segments: z.number().int().meta({ description: 'Stretches of the video analysed in parallel by the workers.' }),
+}).meta({ id: 'VideoAccepted' });
+
+export const VideoJobStatus = z
+  .object({
+    job_id: z.string(),
+    state: z.enum(['waiting', 'active', 'completed', 'failed']),
+    progress: z.object({
+      frames_done: z.number().int(),
+      frames_expected: z.number().int(),
+      share: z.number().min(0).max(1),
+    }),
+    result: VideoResult.optional().meta({ description: 'Once completed: the same JSON as `pulsecam analyze --json`.' }),
+    error: z.string().optional(),
+    error_code: z.enum(['invalid_video', 'no_face', 'video_gone', 'invalid_payload', 'internal']).optional(),
+  })
+  .meta({ id: 'VideoJobStatus' });
 
 export const Problem = z
   .object({

@@ -67,7 +67,19 @@ export interface PulsecamOptions {
   trackerBpmPerSecond: number;
   /** Seconds of history the tracker looks back over. */
   historySeconds: number;
+  /** Least colour share of the oscillation at the tracked rate (blood-signature check; see MIN_CHROMA_SHARE). */
+  minChromaShare: number;
 }
+
+/**
+ * Least colour (not brightness) share, and least alignment with the blood-volume direction, of
+ * the oscillation at the tracked rate (summed over regions and up to three windows) for it to
+ * count as a pulse. Benchmark pulses through the vision path measure 0.16-0.40 and ~0.98; light
+ * changes ~0; noise's alignment is spread evenly (see signature.ts). Measured on the still and
+ * mild-motion clips and 120 pulse-free traces: pulse-free answers fall from 35 % to 9 %, clips
+ * lose no correct answer.
+ */
+const MIN_CHROMA_SHARE = 0.15;
 
 export const DEFAULT_PULSECAM_OPTIONS: PulsecamOptions = {
   fs: 30,
@@ -79,6 +91,7 @@ export const DEFAULT_PULSECAM_OPTIONS: PulsecamOptions = {
   stepSeconds: 1,
   trackerBpmPerSecond: 2.5,
   historySeconds: 20,
+  minChromaShare: MIN_CHROMA_SHARE,
 };
 
 export interface PulsecamEstimate extends HeartRateEstimate {
@@ -93,15 +106,6 @@ export interface PulsecamEstimate extends HeartRateEstimate {
   candidateBpm: number | null;
 }
 
-/**
- * Least colour (not brightness) share, and least alignment with the blood-volume direction, of
- * the oscillation at the tracked rate (summed over regions and up to three windows) for it to
- * count as a pulse. Benchmark pulses through the vision path measure 0.16-0.40 and ~0.98; light
- * changes ~0; noise's alignment is spread evenly (see signature.ts). Measured on the still and
- * mild-motion clips and 120 pulse-free traces: pulse-free answers fall from 35 % to 9 %, clips
- * lose no correct answer.
- */
-const MIN_CHROMA_SHARE = 0.15;
 /** For plain traces, each window on its own must align at least this well. */
 const MIN_WINDOW_ALIGNMENT_PLAIN = 0.6;
 const MIN_SIGNATURE_ALIGNMENT = 0.7;
@@ -347,7 +351,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   // A plain trace has one measurement per window, not four: each window must look like blood too.
   const plain = regionCount === 0;
   const looksLikeBlood =
-    signature.chromaShare >= MIN_CHROMA_SHARE &&
+    signature.chromaShare >= o.minChromaShare &&
     signature.alignment >= MIN_SIGNATURE_ALIGNMENT &&
     (!plain || signatures.every((x) => x.alignment >= MIN_WINDOW_ALIGNMENT_PLAIN));
   if (quality < (plain ? o.minQualityPlain : o.minQuality) || !looksLikeBlood) return { ...none('no_pulse', quality), pulse, fs, signature, signatures, candidateBpm: refined.hz * 60 };

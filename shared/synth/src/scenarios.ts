@@ -138,6 +138,18 @@ function recipes(): Recipe[] {
     { family: 'still', expect: 'pulse', description: (v) => `Sitting still, even light, ${hr(72, v)} bpm`, build: (v) => base(101, 72, v) },
     { family: 'still_slow_hr', expect: 'pulse', description: (v) => `Still, resting ${hr(46, v)} bpm`, build: (v) => base(102, 46, v) },
     {
+      family: 'h264_video',
+      expect: 'pulse',
+      description: (v) => `Still, recorded as H.264 video (x264 CRF 12, preset medium), ${hr(70, v)} bpm`,
+      build: (v) => base(140, 70, v, { videoCodec: { crf: 12, preset: 'medium' } }),
+    },
+    {
+      family: 'h264_phone',
+      expect: 'pulse',
+      description: (v) => `Slow sway, recorded as H.264 at a phone-like quality (x264 CRF 18, preset medium), ${hr(78, v)} bpm`,
+      build: (v) => base(141, 78, v, { pose: motion(seedOf(v, 141), 4, 1.5, 0.01, 0.2), videoCodec: { crf: 18, preset: 'medium' } }),
+    },
+    {
       family: 'mild_motion',
       expect: 'pulse',
       description: (v) => `Slow sway and turns (8 px, 3°, 0.25 Hz), ${hr(64, v)} bpm`,

@@ -52,6 +52,11 @@ export interface SceneSpec {
   bystander?: { pose: Pose; heartRate: number };
   /** Mirror the portrait left-right (a different face layout under the same light). */
   mirror?: boolean;
+  /**
+   * Delivered as a video file encoded with x264 at this quality (as a recorder or phone would),
+   * decoded by ffmpeg, instead of as JPEG frames. Frames are then evenly spaced.
+   */
+  videoCodec?: { crf: number; preset: string };
   seed: number;
 }
 

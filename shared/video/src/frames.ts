@@ -28,6 +28,9 @@ export interface ReadFramesOptions {
   signal?: AbortSignal;
 }
 
+/** A segment's seek lands this long before its first frame, so rounding never loses one. */
+const SEEK_MARGIN_SECONDS = 1;
+
 const SHOWINFO = /\bn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:(-?[\d.e+-]+).*?\bs:(\d+)x(\d+)/;
 
 export function ffmpegFrameArgs(file: string, options: ReadFramesOptions): string[] {
@@ -41,8 +44,12 @@ export function ffmpegFrameArgs(file: string, options: ReadFramesOptions): strin
   }
   filters.push(`scale=w='if(gte(iw,ih),min(iw,${m}),-2)':h='if(gte(iw,ih),-2,min(ih,${m}))'`, 'format=rgb24', 'showinfo');
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
-  // A segment is cut with the trim filter (not a seek): frames before it are decoded and dropped,
-  // which costs little next to face analysis, and every timestamp stays that of the whole file.
+  // A segment starts with a seek to a second before it (ffmpeg decodes from the keyframe before
+  // that and drops the rest), and is cut exactly by the trim filter. -copyts -start_at_zero keeps
+  // every timestamp on the whole file's clock (as a read from the start gives them), not the seek's.
+  if (options.startSeconds !== undefined && options.startSeconds > SEEK_MARGIN_SECONDS) {
+    args.push('-ss', (options.startSeconds - SEEK_MARGIN_SECONDS).toFixed(3), '-copyts', '-start_at_zero');
+  }
   args.push('-i', file, '-map', '0:v:0', '-an', '-vf', filters.join(','), '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   return args;
 }

@@ -28,6 +28,16 @@ export async function listFrameFiles(dir: string): Promise<string[]> {
   return names.map((n) => path.join(dir, n));
 }
 
+/** The displayed size of an image file, from its header. */
+export async function imageSize(file: string): Promise<{ width: number; height: number }> {
+  try {
+    const meta = await sharp(file).metadata();
+    return { width: meta.autoOrient?.width ?? meta.width ?? 0, height: meta.autoOrient?.height ?? meta.height ?? 0 };
+  } catch (err) {
+    throw new VideoError('unreadable_video', `cannot read image ${path.basename(file)}`, (err as Error).message);
+  }
+}
+
 export interface FolderFramesOptions {
   maxSide: number;
   /** Frame times in ms, one per file; otherwise from `fps`. */

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
+import { VideoAccepted } from '@pulsecam/contracts';
 import { hashSecret, newSecret } from '@pulsecam/store';
 import { ffmpegPath, probeVideo, VideoError } from '@pulsecam/video';
 import { clientOf } from '../client-identity.ts';
@@ -69,7 +70,11 @@ export function videoRouter(deps: RouteDeps): Router {
       try {
         info = await probeVideo(ffmpegPath(config.FFMPEG_PATH), file.path);
       } catch (err) {
-        if (!(err instanceof VideoError) || err.code === 'ffmpeg_missing') throw err;
+        if (err instanceof VideoError && err.code === 'ffmpeg_missing') {
+          log.error({ reason: err.message }, 'video upload refused: no ffmpeg');
+          throw new ApiError('unavailable', 'video analysis is not available on this server (no ffmpeg: install one and set FFMPEG_PATH)');
+        }
+        if (!(err instanceof VideoError)) throw err;
         log.info({ reason: err.detail?.slice(-300) ?? err.message }, 'video refused');
         throw new ApiError('invalid_video', err.message.replace(file.path, 'the upload'), [{ field: 'video', message: 'not a readable video' }]);
       }
@@ -114,7 +119,7 @@ export function videoRouter(deps: RouteDeps): Router {
       }
       log.info({ videoId, bytes: file.size, seconds: info.durationSeconds, segments }, 'video queued');
       const statusUrl = `/jobs/${videoId}`;
-      res.status(202).location(statusUrl).json({
+      res.status(202).location(statusUrl).json(VideoAccepted.parse({
         job_id: videoId,
         job_token: token,
         status: 'queued',
@@ -122,7 +127,7 @@ export function videoRouter(deps: RouteDeps): Router {
         duration_seconds: info.durationSeconds,
         frames_expected: framesExpected,
         segments,
-      });
+      }));
     } finally {
       await rm(file.path, { force: true });
     }
