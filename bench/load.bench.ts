@@ -11,6 +11,11 @@
  *   npm run bench:load -- --clients 4,8,10,12 --seconds 30 --workers 2
  *   npm run bench:load -- --url http://127.0.0.1:8000   # an already running service (no process stats)
  *   npm run bench:load -- --clients 10 --seconds 600    # soak: memory over time (printed every minute)
+ *   npm run bench:load -- --mode samples --clients 20,40,80   # private mode: rich device samples, no images
+ *
+ * In samples mode each client posts, once a second, the observations the device's own vision made
+ * of its frames (POST /session/{id}/samples, rich form: regions, pose, background), as the private
+ * page would; the service then only stores them and runs the estimator.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +23,10 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { connectRedis } from '@pulsecam/store';
 import { SceneRenderer, webcamScenario } from '@pulsecam/synth';
+import { detectorFromConfig, pipelineFromConfig } from '@pulsecam/analysis';
+import { loadWorkerConfig } from '@pulsecam/config';
+import type { RichSample } from '@pulsecam/contracts';
+import type { TrackState } from '@pulsecam/vision';
 import { portraitTemplate } from '../test/support/frames.ts';
 import { startService, type RunningService } from '../test/support/service.ts';
 
@@ -29,8 +38,10 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: process.env.WORKERS ?? '2' },
     fps: { type: 'string', default: '10' },
     size: { type: 'string', default: '360x270' },
+    mode: { type: 'string', default: 'frames' },
   },
 });
+const MODE = args.mode === 'samples' ? 'samples' : 'frames';
 const SECONDS = Number(args.seconds);
 const FPS = Number(args.fps);
 const [WIDTH, HEIGHT] = args.size!.split('x').map(Number);
@@ -51,6 +62,21 @@ async function renderFrames(): Promise<Buffer[]> {
   return out;
 }
 
+/** The device's side of private mode: the frames' observations, made once here by the same vision code. */
+async function observe(frames: Buffer[]): Promise<Omit<RichSample, 'timestamp'>[]> {
+  const config = loadWorkerConfig({});
+  const pipeline = pipelineFromConfig(await detectorFromConfig(config), config);
+  const out: Omit<RichSample, 'timestamp'>[] = [];
+  let state: TrackState | null = null;
+  for (const [i, jpeg] of frames.entries()) {
+    const o = await pipeline.process(jpeg, (i * 1000) / FPS, state);
+    state = o.state;
+    const s = o.sample;
+    out.push(s ? { face: true, skin: s.skin, regions: s.regions, pixels: s.pixels, background: s.background, pose: s.pose } : { face: false });
+  }
+  return out;
+}
+
 interface ClientStats {
   /** Latencies already reported in a per-minute line. */
   reported: number;
@@ -62,7 +88,7 @@ interface ClientStats {
   statuses: Record<string, number>;
 }
 
-async function runClient(baseUrl: string, frames: Buffer[], stopAt: number, offsetMs: number, stats: ClientStats): Promise<void> {
+async function runClient(baseUrl: string, frames: Buffer[], observations: Omit<RichSample, 'timestamp'>[], stopAt: number, offsetMs: number, stats: ClientStats): Promise<void> {
   await new Promise((r) => setTimeout(r, offsetMs));
   const created = await fetch(`${baseUrl}/create-session`, { method: 'POST' });
   if (!created.ok) {
@@ -72,13 +98,13 @@ async function runClient(baseUrl: string, frames: Buffer[], stopAt: number, offs
   }
   const { session_id: sessionId, session_token: token } = (await created.json()) as { session_id: string; session_token: string };
   const auth = { authorization: `Bearer ${token}` };
-  const queue: { jpeg: Buffer; t: number }[] = [];
+  const queue: { index: number; t: number }[] = [];
   const t0 = Date.now();
   let captured = 0;
   let inFlight: Promise<void> | null = null;
   let lastSent = 0;
   const capture = setInterval(() => {
-    queue.push({ jpeg: frames[captured % frames.length], t: t0 + (captured * 1000) / FPS });
+    queue.push({ index: captured % frames.length, t: t0 + (captured * 1000) / FPS });
     captured++;
     stats.offered++;
     if (queue.length > MAX_QUEUED) queue.splice(0, queue.length - MAX_QUEUED);
@@ -87,12 +113,19 @@ async function runClient(baseUrl: string, frames: Buffer[], stopAt: number, offs
     if (!inFlight && queue.length > 0 && Date.now() - lastSent >= BATCH_MS) {
       const batch = queue.splice(0, queue.length);
       lastSent = Date.now();
-      const form = new FormData();
-      form.set('session_id', sessionId);
-      form.set('timestamps', batch.map((f) => f.t.toFixed(1)).join(','));
-      batch.forEach((f, i) => form.append('images', new Blob([new Uint8Array(f.jpeg)], { type: 'image/jpeg' }), `frame-${i}.jpg`));
       const sentAt = Date.now();
-      inFlight = fetch(`${baseUrl}/analyze-batch`, { method: 'POST', body: form, headers: auth })
+      let request: Promise<Response>;
+      if (MODE === 'samples') {
+        const samples = batch.map((f) => ({ timestamp: Math.round(f.t * 10) / 10, ...observations[f.index] }));
+        request = fetch(`${baseUrl}/session/${sessionId}/samples`, { method: 'POST', body: JSON.stringify({ samples }), headers: { ...auth, 'content-type': 'application/json' } });
+      } else {
+        const form = new FormData();
+        form.set('session_id', sessionId);
+        form.set('timestamps', batch.map((f) => f.t.toFixed(1)).join(','));
+        batch.forEach((f, i) => form.append('images', new Blob([new Uint8Array(frames[f.index])], { type: 'image/jpeg' }), `frame-${i}.jpg`));
+        request = fetch(`${baseUrl}/analyze-batch`, { method: 'POST', body: form, headers: auth });
+      }
+      inFlight = request
         .then(async (res) => {
           await res.arrayBuffer();
           stats.statuses[res.status] = (stats.statuses[res.status] ?? 0) + 1;
@@ -164,7 +197,12 @@ interface RoundResult {
   statuses: Record<string, number>;
 }
 
-async function round(service: { baseUrl: string; redisUrl: string; pids?: RunningService['pids']; workerMetricsPorts?: number[] }, frames: Buffer[], clients: number): Promise<RoundResult> {
+async function round(
+  service: { baseUrl: string; redisUrl: string; pids?: RunningService['pids']; workerMetricsPorts?: number[] },
+  frames: Buffer[],
+  observations: Omit<RichSample, 'timestamp'>[],
+  clients: number,
+): Promise<RoundResult> {
   const pids = service.pids ? [['gateway', service.pids.gateway] as const, ...service.pids.workers.map((p, i) => [`worker ${i}`, p] as const)] : [];
   const before = new Map(pids.map(([name, pid]) => [name, processSample(pid)]));
   const ownCpu = process.cpuUsage();
@@ -184,7 +222,7 @@ async function round(service: { baseUrl: string; redisUrl: string; pids?: Runnin
       ),
     );
   }, 1000);
-  await Promise.all(all.map((s, i) => runClient(service.baseUrl, frames, stopAt, (i * BATCH_MS) / clients, s)));
+  await Promise.all(all.map((s, i) => runClient(service.baseUrl, frames, observations, stopAt, (i * BATCH_MS) / clients, s)));
   clearInterval(reporter);
   const elapsed = (Date.now() - started) / 1000;
   const latencies = all.flatMap((s) => s.latencies);
@@ -221,21 +259,26 @@ async function round(service: { baseUrl: string; redisUrl: string; pids?: Runnin
 }
 
 const frames = await renderFrames();
+const observations = MODE === 'samples' ? await observe(frames) : [];
 let service: RunningService | null = null;
 let target: { baseUrl: string; redisUrl: string; pids?: RunningService['pids']; workerMetricsPorts?: number[] };
 if (args.url) {
   target = { baseUrl: args.url.replace(/\/$/, ''), redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
 } else {
-  service = await startService({ workers: Number(args.workers), env: { LOG_LEVEL: 'warn', MAX_SESSIONS: '1000' } });
+  const sessions = String(Math.max(1000, 2 * Math.max(...CLIENT_COUNTS)));
+  service = await startService({ workers: Number(args.workers), env: { LOG_LEVEL: 'warn', MAX_SESSIONS: sessions } });
   target = service;
 }
 console.log(
   `Pulsecam load benchmark: ${args.url ?? `gateway + ${args.workers} worker(s) started here`}; ${os.availableParallelism()} cores; ` +
-    `${WIDTH}x${HEIGHT} JPEG (~${Math.round(frames.reduce((a, f) => a + f.length, 0) / frames.length / 1024)} kB), ${FPS} frames/s per client, one batch a second, ${SECONDS} s per round`,
+    (MODE === 'samples'
+      ? `private mode: rich samples of ${WIDTH}x${HEIGHT} frames measured on the device, `
+      : `${WIDTH}x${HEIGHT} JPEG (~${Math.round(frames.reduce((a, f) => a + f.length, 0) / frames.length / 1024)} kB), `) +
+      `${FPS} frames/s per client, one batch a second, ${SECONDS} s per round`,
 );
 const results: RoundResult[] = [];
 try {
-  for (const n of CLIENT_COUNTS) results.push(await round(target, frames, n));
+  for (const n of CLIENT_COUNTS) results.push(await round(target, frames, observations, n));
 } finally {
   await service?.stop();
 }

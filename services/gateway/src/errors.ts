@@ -70,6 +70,25 @@ export function redisUnavailable(): ApiError {
 }
 
 /** Zod issues to field errors: `images.3.image_data: Required`. */
-export function fieldErrorsOf(issues: { path: PropertyKey[]; message: string }[]): FieldError[] {
-  return issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  /** An `invalid_union` issue's issues, per alternative. */
+  errors?: Issue[][];
+}
+
+/**
+ * Field errors of a validation failure. A value that fits none of a union's forms is reported
+ * against the form it came closest to (fewest issues), so the field named is the one to fix
+ * (`samples.3.regions.1.2`), not just `samples.3`.
+ */
+export function fieldErrorsOf(issues: readonly Issue[]): FieldError[] {
+  return issues.flatMap((i) => {
+    if (i.code === 'invalid_union' && i.errors && i.errors.length > 0) {
+      const closest = [...i.errors].sort((a, b) => a.length - b.length)[0];
+      return fieldErrorsOf(closest.map((e) => ({ ...e, path: [...i.path, ...e.path] })));
+    }
+    return [{ field: i.path.map(String).join('.') || '(body)', message: i.message }];
+  });
 }

@@ -1,6 +1,7 @@
 /** HTTP request and response schemas. The gateway validates with these and /openapi.json is built from them. */
 import { z } from 'zod';
 import { VideoResult } from './video.ts';
+import { PlainSample, RichSample } from './sample.ts';
 import { Estimate, FaceBox, GuidanceCode, Hrv, Respiration, SkinRegions, Waveform } from './estimate.ts';
 
 export const SessionId = z.string().uuid().meta({ description: 'Session id from POST /create-session.', example: '3f0c3a0e-7a55-4c1b-9d38-1f2b1f0c9a11' });
@@ -40,17 +41,13 @@ export function requestSchemas(limits: ApiLimits) {
   const SamplesRequest = z
     .object({
       samples: z
-        .array(
-          z.object({
-            timestamp: z.number().finite().nonnegative().meta({ description: 'Capture time of the frame, ms (any origin, increasing).' }),
-            r: Channel,
-            g: Channel,
-            b: Channel,
-          }),
-        )
+        .array(z.union([RichSample, PlainSample]))
         .min(1)
         .max(limits.maxSamples)
-        .meta({ description: 'Mean skin colour of each frame, measured on the device, 0-255 scale. Any frame rate from 10 to 60 fps.' }),
+        .meta({
+          description:
+            'One entry per frame, measured on the device, in either form: rich (the observation a worker makes: face found, skin, regions, pose, background) or plain ({timestamp, r, g, b}). Any frame rate from 10 to 60 fps.',
+        }),
     })
     .meta({ id: 'SamplesRequest' });
   return { AnalyzeImageRequest, AnalyzeBatchRequest, SamplesRequest };

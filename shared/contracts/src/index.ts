@@ -3,3 +3,4 @@ export * from './estimate.ts';
 export * from './jobs.ts';
 export * from './keys.ts';
 export * from './video.ts';
+export * from './sample.ts';

@@ -1,6 +1,7 @@
 /** What a video's analysis answers: the CLI's --json file and a finished /analyze-video job's result. */
 import { z } from 'zod';
 import { Confidence, GuidanceCode, PulseDetected, Waveform } from './estimate.ts';
+import { TraceSampleSchema } from './sample.ts';
 
 export const VideoSeriesRow = z
   .object({
@@ -56,16 +57,6 @@ export type VideoSummary = z.infer<typeof VideoSummary>;
 
 /** The queue of video analysis: segment jobs, and the job that joins them (a BullMQ flow). */
 export const VIDEO_QUEUE_NAME = 'videos';
-
-const Rgb = z.tuple([z.number(), z.number(), z.number()]);
-const TraceSampleSchema = z.object({
-  t: z.number(),
-  skin: Rgb,
-  regions: z.tuple([Rgb, Rgb, Rgb]).optional(),
-  pixels: z.tuple([z.number(), z.number(), z.number()]).optional(),
-  background: Rgb.optional(),
-  pose: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
-});
 
 /** One stretch of an uploaded video, traced by one worker. */
 export const VideoSegmentPayload = z.object({

@@ -238,13 +238,14 @@ export class SessionStore {
   }
 
   /**
-   * Stores client-measured samples (one per frame) in one step, each capture time once. Returns
-   * how many were newly stored, or null when the session does not exist.
+   * Stores client-measured samples (one per frame with a face) and the capture times of frames
+   * without one, in one step, each capture time once. Returns how many samples were newly stored,
+   * or null when the session does not exist.
    */
-  async recordSamples(id: string, samples: TraceSample[]): Promise<number | null> {
-    if (samples.length === 0) return (await this.touch(id)) ? 0 : null;
-    const newest = samples.reduce((m, s) => Math.max(m, s.t), -Infinity);
-    return this.append(id, newest, samples, [], null, null);
+  async recordSamples(id: string, samples: TraceSample[], noFaceTimes: number[] = []): Promise<number | null> {
+    if (samples.length === 0 && noFaceTimes.length === 0) return (await this.touch(id)) ? 0 : null;
+    const newest = Math.max(...samples.map((s) => s.t), ...noFaceTimes);
+    return this.append(id, newest, samples, noFaceTimes, null, null);
   }
 
   private async append(

@@ -1,10 +1,12 @@
 /**
- * POST /session/{id}/samples: colour traces measured on the device (no image leaves it). The
- * samples go into the same session trace as image frames and are estimated by the same code;
- * each capture time is stored once, and samples outside the session's timeline are refused.
+ * POST /session/{id}/samples: colour traces measured on the device (no image leaves it), plain
+ * (mean RGB) or rich (the observation a worker makes of a frame: regions, pose, background, face
+ * found or not). They go into the same session trace as image frames and are estimated by the
+ * same code; each capture time is stored once, and samples outside the session's timeline are
+ * refused.
  */
 import { Router } from 'express';
-import { requestSchemas } from '@pulsecam/contracts';
+import { requestSchemas, type RichSample } from '@pulsecam/contracts';
 import type { TraceSample } from '@pulsecam/store';
 import { admitFrames, admitWork, sessionNotFound } from '../admission.ts';
 import { clientOf } from '../client-identity.ts';
@@ -14,6 +16,18 @@ import { apiErrorFromJob } from '../job-errors.ts';
 import { openSession } from '../session-access.ts';
 import { parseOrThrow } from '../validate.ts';
 import { SessionIdParam } from './params.ts';
+
+/** A device's rich sample as the stored form a worker writes (the same fields, `t` for the time). */
+function traceSampleOf(s: RichSample): TraceSample {
+  return {
+    t: s.timestamp,
+    skin: s.skin!,
+    ...(s.regions ? { regions: s.regions } : {}),
+    ...(s.pixels ? { pixels: s.pixels } : {}),
+    ...(s.background ? { background: s.background } : {}),
+    ...(s.pose ? { pose: s.pose } : {}),
+  };
+}
 
 export function samplesRouter(deps: RouteDeps): Router {
   const router = Router();
@@ -32,13 +46,20 @@ export function samplesRouter(deps: RouteDeps): Router {
     await admitWork(jobs, config.MAX_QUEUED_JOBS);
     await rates.frames(client, body.samples.length);
     const admission = await admitFrames(store, meta, times, clockLimits);
-    const samples: TraceSample[] = admission.accepted.map((i) => ({ t: body.samples[i].timestamp, skin: [body.samples[i].r, body.samples[i].g, body.samples[i].b] }));
-    const stored = await store.recordSamples(id, samples);
+    const samples: TraceSample[] = [];
+    const noFaceTimes: number[] = [];
+    for (const i of admission.accepted) {
+      const s = body.samples[i];
+      if ('r' in s) samples.push({ t: s.timestamp, skin: [s.r, s.g, s.b] });
+      else if (!s.face) noFaceTimes.push(s.timestamp);
+      else samples.push(traceSampleOf(s));
+    }
+    const stored = await store.recordSamples(id, samples, noFaceTimes);
     if (stored === null) throw sessionNotFound(id);
     metrics.framesSubmitted.inc({ endpoint: 'samples' }, samples.length);
     try {
       const estimate = await jobs.run('session.estimate', { session_id: id }, config.JOB_TIMEOUT_MS);
-      res.json({ session_id: id, accepted: samples.length, stored, refused: admission.refused.map(({ field, message }) => ({ field, message })), ...estimate });
+      res.json({ session_id: id, accepted: admission.accepted.length, stored, refused: admission.refused.map(({ field, message }) => ({ field, message })), ...estimate });
     } catch (err) {
       throw apiErrorFromJob(err);
     }

@@ -1,0 +1,57 @@
+/**
+ * One frame's measurement: what a worker stores for a frame with a face, and what a device may send
+ * in its place (POST /session/{id}/samples) so a device trace and a server trace are the same to
+ * the estimator. Colours are means on the 0-255 scale.
+ */
+import { z } from 'zod';
+
+const Channel = z.number().finite().min(0).max(255);
+const Rgb = z.tuple([Channel, Channel, Channel]);
+
+/** The measurement of one frame with a face (the stored form, capture time `t` in ms). */
+export const TraceSampleSchema = z.object({
+  t: z.number().finite().nonnegative(),
+  /** Pixel-weighted mean over the skin regions. */
+  skin: Rgb,
+  /** Each region's mean: forehead, left cheek, right cheek. */
+  regions: z.tuple([Rgb, Rgb, Rgb]).optional(),
+  /** Skin pixels behind each region's mean. */
+  pixels: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative()]).optional(),
+  /** The scene's colour outside the face (the light). */
+  background: Rgb.optional(),
+  /** Face centre x, y and eye distance (pixels of the device's frame), roll (radians). */
+  pose: z.tuple([z.number().finite(), z.number().finite(), z.number().finite().positive(), z.number().finite().min(-Math.PI).max(Math.PI)]).optional(),
+});
+
+/** A device's frame: the stored form with the capture time as `timestamp`, and whether a face was found. */
+export const RichSample = z
+  .object({
+    timestamp: z.number().finite().nonnegative().meta({ description: 'Capture time of the frame, ms (any origin, increasing).' }),
+    face: z.boolean().meta({ description: 'Whether a face was found in the frame; false: no colours (the frame still counts, as a frame without a face).' }),
+    skin: TraceSampleSchema.shape.skin.optional().meta({ description: '[r, g, b] mean over the skin regions (required when face is true).' }),
+    regions: TraceSampleSchema.shape.regions.meta({ description: '[[r, g, b] x 3]: forehead, left cheek, right cheek.' }),
+    pixels: TraceSampleSchema.shape.pixels.meta({ description: 'Skin pixels behind each region\'s mean.' }),
+    background: TraceSampleSchema.shape.background.meta({ description: '[r, g, b] of the scene outside the face.' }),
+    pose: TraceSampleSchema.shape.pose.meta({ description: '[centre x, centre y, eye distance, roll]: pixels of the device\'s frame, radians.' }),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.face && !s.skin) ctx.addIssue({ code: 'custom', path: ['skin'], message: 'required when face is true' });
+    if (!s.face && (s.skin || s.regions || s.pixels || s.background || s.pose)) {
+      ctx.addIssue({ code: 'custom', path: ['face'], message: 'a frame without a face carries no colours or pose' });
+    }
+  })
+  .meta({ id: 'RichSample', description: 'One frame measured on the device by the same vision code the workers run.' });
+
+export const PlainSample = z
+  .object({
+    timestamp: z.number().finite().nonnegative().meta({ description: 'Capture time of the frame, ms (any origin, increasing).' }),
+    r: Channel,
+    g: Channel,
+    b: Channel,
+  })
+  .strict()
+  .meta({ id: 'PlainSample', description: 'Mean skin colour of one frame, 0-255.' });
+
+export type RichSample = z.infer<typeof RichSample>;
+export type PlainSample = z.infer<typeof PlainSample>;
