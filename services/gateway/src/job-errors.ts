@@ -1,12 +1,11 @@
 /** Maps a job's failure to the API error a client should see. */
-import { JOB_ERROR_CODES, type JobErrorCode } from '@pulsecam/contracts';
+import { decodeJobFailure, type JobErrorCode } from '@pulsecam/contracts';
 import { ApiError, redisUnavailable } from './errors.ts';
 import { JobFailedError, JobTimeoutError } from './job-waiter.ts';
 
+/** A failed job's reason as the worker encoded it (see `encodeJobFailure`). */
 export function parseJobFailure(reason: string): { code: JobErrorCode | null; detail: string } {
-  const m = /^([a-z_]+): (.*)$/s.exec(reason);
-  if (m && (JOB_ERROR_CODES as readonly string[]).includes(m[1])) return { code: m[1] as JobErrorCode, detail: m[2] };
-  return { code: null, detail: reason };
+  return decodeJobFailure(reason);
 }
 
 export function apiErrorFromJob(err: unknown, field = 'image_data'): ApiError {

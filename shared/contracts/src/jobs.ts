@@ -63,6 +63,27 @@ export type PayloadOf<K extends JobName> = z.infer<(typeof jobs)[K]['payload']>;
 export type ResultOf<K extends JobName> = z.infer<(typeof jobs)[K]['result']>;
 export const JOB_NAMES = Object.keys(jobs) as JobName[];
 
-/** Error codes a worker puts in front of a failure message ("code: detail") for the gateway to map. */
+/** Why a job failed for good, in words a client can be shown: the codes the gateway maps to HTTP. */
 export const JOB_ERROR_CODES = ['invalid_image', 'image_too_large', 'session_not_found', 'invalid_payload', 'invalid_video', 'no_face', 'video_gone'] as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
+
+/** A worker's failure, carried as JSON in the job's failed reason (nothing is parsed out of prose). */
+export const JobFailure = z.object({ code: z.enum(JOB_ERROR_CODES), detail: z.string() });
+export type JobFailure = z.infer<typeof JobFailure>;
+
+export function encodeJobFailure(failure: JobFailure): string {
+  return JSON.stringify(JobFailure.parse(failure));
+}
+
+/** The failure a worker encoded, or (a crash, a lost lock: anything else) no code and the reason as it is. */
+export function decodeJobFailure(reason: string): { code: JobErrorCode | null; detail: string } {
+  if (reason.startsWith('{')) {
+    try {
+      const parsed = JobFailure.safeParse(JSON.parse(reason));
+      if (parsed.success) return parsed.data;
+    } catch {
+      // not JSON after all
+    }
+  }
+  return { code: null, detail: reason };
+}
