@@ -5,9 +5,9 @@
  * gating, so some windows go unanswered: the share answered is reported beside the errors).
  */
 import { estimateSession, richTrace, traceFrames, type EstimateSettings, type EstimatorName, type FramePipeline, type FrameTrace } from '@pulsecam/analysis';
-import { estimatePulsecam, filteredPulse, DEFAULT_HEART_RATE_OPTIONS, estimateHeartRate, type MethodName } from '@pulsecam/dsp';
+import { estimatePulsecam, filteredPulse, DEFAULT_HEART_RATE_OPTIONS, estimateHeartRate, resampleUniform, type MethodName } from '@pulsecam/dsp';
 import type { Recording } from './datasets.ts';
-import { pulseSnrDb, rateErrors, resampleRange, spectralRate, type RateErrors } from './metrics.ts';
+import { pulseSnrDb, rateErrors, spectralRate, type RateErrors } from './metrics.ts';
 
 export const METHODS: readonly EstimatorName[] = ['pulsecam', 'pos', 'chrom', 'green', 'lgi', 'omit'];
 
@@ -42,9 +42,11 @@ export interface RecordingResult {
 
 /** The reference rate over [t0, t1] (s): the periodogram peak of the contact PPG there. */
 export function referenceRate(rec: Recording['reference'], t0: number, t1: number): number | null {
-  const inside = rec.t.filter((t) => t >= t0 && t <= t1).length;
-  if (inside < 8) return null;
-  return spectralRate(resampleRange(rec.t, rec.ppg, t0, t1, REFERENCE_FS), REFERENCE_FS);
+  const from = rec.t.findIndex((t) => t >= t0);
+  const to = rec.t.findLastIndex((t) => t <= t1) + 1;
+  if (from < 0 || to - from < 8) return null;
+  const uniform = resampleUniform(rec.t.slice(from, to), [rec.ppg.slice(from, to)], REFERENCE_FS);
+  return spectralRate(uniform.channels[0], REFERENCE_FS);
 }
 
 /** The method's rate and pulse over the samples given, looking at the newest `windowSeconds`. */

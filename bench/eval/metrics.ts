@@ -83,26 +83,3 @@ export function pulseSnrDb(pulse: ArrayLike<number>, fs: number, referenceBpm: n
   }
   return 10 * Math.log10(signal / (noise || Number.MIN_VALUE));
 }
-
-/** Linear interpolation of (t, v) at `at` (t ascending); ends are held. */
-export function interpolate(t: readonly number[], v: readonly number[], at: number): number {
-  if (at <= t[0]) return v[0];
-  if (at >= t[t.length - 1]) return v[v.length - 1];
-  let lo = 0;
-  let hi = t.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (t[mid] <= at) lo = mid;
-    else hi = mid;
-  }
-  const f = (at - t[lo]) / (t[hi] - t[lo] || 1);
-  return v[lo] + f * (v[hi] - v[lo]);
-}
-
-/** A signal sampled at irregular times, resampled onto a uniform grid at `fs` over [t0, t1]. */
-export function resampleRange(t: readonly number[], v: readonly number[], t0: number, t1: number, fs: number): Float64Array {
-  const n = Math.max(0, Math.floor((t1 - t0) * fs) + 1);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = interpolate(t, v, t0 + i / fs);
-  return out;
-}

@@ -62,7 +62,9 @@ async function analyzeCommand(args: string[]): Promise<void> {
     stop.abort();
   });
 
-  const video = await openVideoInput(input, { ffmpeg: ffmpegPath(config.FFMPEG_PATH), maxSide: config.ANALYSIS_MAX_SIDE, fps, signal: stop.signal });
+  const video = await openVideoInput(input, { ffmpeg: ffmpegPath(config.FFMPEG_PATH), maxSide: config.ANALYSIS_MAX_SIDE, fps, signal: stop.signal }).catch((err: unknown) => {
+    throw aboutInput(err, input);
+  });
   const detector = await detectorFromConfig(config);
   const pipeline = pipelineFromConfig(detector, config);
   const progress = values.quiet ? null : new ProgressBar(video.expectedFrames);
@@ -77,7 +79,7 @@ async function analyzeCommand(args: string[]): Promise<void> {
     },
   }).catch((err) => {
     if (stop.signal.aborted) fail(`stopped after ${frames} frames; nothing written`, 130);
-    throw err;
+    throw aboutInput(err, input);
   });
   progress?.finish();
   if (stop.signal.aborted) fail(`stopped after ${frames} frames; nothing written`, 130);
@@ -100,9 +102,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command !== 'analyze') throw new UsageError(`unknown command "${command}"`);
-  await analyzeCommand(rest).catch((err: unknown) => {
-    throw aboutInput(err, rest.find((a) => !a.startsWith('-')) ?? '');
-  });
+  await analyzeCommand(rest);
 }
 
 /** Errors about the input name it, except "no such file", which already does. */

@@ -4,6 +4,7 @@
  */
 import sharp, { type Metadata } from 'sharp';
 import type { RgbImage } from '@pulsecam/vision';
+import { decodeAtAnalysisSize } from '@pulsecam/video';
 
 /**
  * An image the client sent cannot be used. `message` is for the client; the decoder's own text
@@ -70,14 +71,7 @@ export async function readImageHeader(bytes: Buffer, limits: DecodeLimits): Prom
  */
 export async function decodePixels(bytes: Buffer, header: ImageHeader, limits: DecodeLimits): Promise<RgbImage> {
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' })
-      .autoOrient()
-      .resize({ width: limits.maxSide, height: limits.maxSide, fit: 'inside', withoutEnlargement: true })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+    return await decodeAtAnalysisSize(bytes, limits.maxSide, { limitInputPixels: limits.maxPixels, failOn: 'error' });
   } catch (err) {
     throw new ImageDecodeError('invalid_image', 'the image could not be decoded (truncated or corrupt?)', (err as Error).message);
   }

@@ -42,13 +42,14 @@ export function heartRateSeries(trace: FrameTrace, options: SeriesOptions): Seri
   const points: SeriesPoint[] = [];
   let sFrom = 0;
   let nFrom = 0;
+  let newestFrame = 0;
   for (let t = start + step; t <= end + 1e-6; t += step) {
     const [s0, s1] = range(sampleTimes, t - buffer, t, sFrom);
     const [n0, n1] = range(noFaceTimes, t - buffer, t, nFrom);
     sFrom = s0;
     nFrom = n0;
-    let lastFrame = start;
-    for (const ft of frameTimes) if (ft <= t) lastFrame = ft;
+    while (newestFrame + 1 < frameTimes.length && frameTimes[newestFrame + 1] <= t) newestFrame++;
+    const lastFrame = frameTimes[newestFrame];
     const estimate = estimateSession(samples.slice(s0, s1), { lastFrameTs: lastFrame, noFaceTimes: noFaceTimes.slice(n0, n1) }, options.settings);
     points.push({ tMs: t, estimate });
   }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { VideoResult } from './video.ts';
 import { PlainSample, RichSample } from './sample.ts';
+import { VIDEO_JOB_ERROR_CODES } from './jobs.ts';
 import { Estimate, FaceBox, GuidanceCode, Hrv, Respiration, SkinRegions, Waveform } from './estimate.ts';
 
 export const SessionId = z.string().uuid().meta({ description: 'Session id from POST /create-session.', example: '3f0c3a0e-7a55-4c1b-9d38-1f2b1f0c9a11' });
@@ -245,7 +246,7 @@ export const VideoJobStatus = z
     }),
     result: VideoResult.optional().meta({ description: 'Once completed: the same JSON as `pulsecam analyze --json`.' }),
     error: z.string().optional(),
-    error_code: z.enum(['invalid_video', 'no_face', 'video_gone', 'invalid_payload', 'internal']).optional(),
+    error_code: z.enum([...VIDEO_JOB_ERROR_CODES, 'internal']).optional(),
   })
   .meta({ id: 'VideoJobStatus' });
 

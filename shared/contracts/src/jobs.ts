@@ -66,6 +66,8 @@ export const JOB_NAMES = Object.keys(jobs) as JobName[];
 /** Why a job failed for good, in words a client can be shown: the codes the gateway maps to HTTP. */
 export const JOB_ERROR_CODES = ['invalid_image', 'image_too_large', 'session_not_found', 'invalid_payload', 'invalid_video', 'no_face', 'video_gone'] as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
+/** The codes a failed video job reports as `error_code` (anything else reads as `internal`). */
+export const VIDEO_JOB_ERROR_CODES = ['invalid_video', 'no_face', 'video_gone', 'invalid_payload'] as const satisfies readonly JobErrorCode[];
 
 /** A worker's failure, carried as JSON in the job's failed reason (nothing is parsed out of prose). */
 export const JobFailure = z.object({ code: z.enum(JOB_ERROR_CODES), detail: z.string() });

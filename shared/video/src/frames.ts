@@ -104,20 +104,26 @@ export async function* readVideoFrames(ffmpeg: string, file: string, options: Re
   }
 
   let index = 0;
-  let buffer: Buffer = Buffer.alloc(0);
+  // The frame being filled: each stdout chunk is copied once, straight into it.
+  let frame: { data: Uint8Array; filled: number; tMs: number; width: number; height: number } | null = null;
   try {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
-      for (;;) {
-        const timing = await timeOf(index);
-        if (!timing) break;
-        const size = timing.width * timing.height * 3;
-        if (buffer.length < size) break;
-        const data = new Uint8Array(size);
-        data.set(buffer.subarray(0, size));
-        buffer = buffer.subarray(size);
-        yield { index, tMs: timing.tMs, data, width: timing.width, height: timing.height };
-        index++;
+      let offset = 0;
+      while (offset < chunk.length) {
+        if (!frame) {
+          const timing = await timeOf(index);
+          if (!timing) break;
+          frame = { data: new Uint8Array(timing.width * timing.height * 3), filled: 0, ...timing };
+        }
+        const take = Math.min(chunk.length - offset, frame.data.length - frame.filled);
+        frame.data.set(chunk.subarray(offset, offset + take), frame.filled);
+        frame.filled += take;
+        offset += take;
+        if (frame.filled === frame.data.length) {
+          yield { index, tMs: frame.tMs, data: frame.data, width: frame.width, height: frame.height };
+          index++;
+          frame = null;
+        }
       }
       if (options.signal?.aborted) return;
     }

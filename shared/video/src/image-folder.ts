@@ -5,7 +5,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type SharpOptions } from 'sharp';
 import { VideoError } from './ffmpeg.ts';
 import type { VideoFrame } from './frames.ts';
 
@@ -38,6 +38,26 @@ export async function imageSize(file: string): Promise<{ width: number; height: 
   }
 }
 
+/**
+ * An image (bytes or a file) as RGB pixels, upright, its longer side at most `maxSide`: the
+ * analysis size. JPEGs shrink while they decode (shrink-on-load). Frames from a folder, and
+ * frames the service receives, are decoded by this one chain.
+ */
+export async function decodeAtAnalysisSize(
+  input: Buffer | string,
+  maxSide: number,
+  sharpOptions: SharpOptions = {},
+): Promise<{ data: Uint8Array; width: number; height: number }> {
+  const { data, info } = await sharp(input, sharpOptions)
+    .autoOrient()
+    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+}
+
 export interface FolderFramesOptions {
   maxSide: number;
   /** Frame times in ms, one per file; otherwise from `fps`. */
@@ -52,18 +72,11 @@ export async function* readFolderFrames(files: readonly string[], options: Folde
     if (options.signal?.aborted) return;
     let decoded;
     try {
-      decoded = await sharp(files[index])
-        .autoOrient()
-        .resize({ width: options.maxSide, height: options.maxSide, fit: 'inside', withoutEnlargement: true })
-        .removeAlpha()
-        .toColourspace('srgb')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
+      decoded = await decodeAtAnalysisSize(files[index], options.maxSide);
     } catch (err) {
       throw new VideoError('unreadable_video', `cannot read image ${path.basename(files[index])}`, (err as Error).message);
     }
     const tMs = options.timesMs ? options.timesMs[index] : (index * 1000) / options.fps!;
-    const { data, info } = decoded;
-    yield { index, tMs, data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+    yield { index, tMs, ...decoded };
   }
 }

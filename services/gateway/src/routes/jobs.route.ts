@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Job } from 'bullmq';
 import { secretMatches } from '@pulsecam/store';
-import { jobs as catalog, VideoJobStatus, videoJobs, type JobName, type ResultOf } from '@pulsecam/contracts';
+import { jobs as catalog, VIDEO_JOB_ERROR_CODES, VideoJobStatus, videoJobs, type JobName, type ResultOf } from '@pulsecam/contracts';
 import { clientOf, type Client } from '../client-identity.ts';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
@@ -16,7 +16,6 @@ function replyFor(reply: unknown, result: ResultOf<'frames.analyze'>) {
 }
 import { JobIdParam } from './params.ts';
 
-const VIDEO_ERROR_CODES = ['invalid_video', 'no_face', 'video_gone', 'invalid_payload'] as const;
 const STATES = new Set(['waiting', 'active', 'completed', 'failed', 'delayed']);
 
 /** A video job is read with its job token (and, with API keys, by the key that uploaded it). */
@@ -41,7 +40,7 @@ async function videoJobBody(deps: RouteDeps, id: string, job: Job, raw: string) 
   }
   if (state === 'failed') {
     const failure = parseJobFailure(await deps.videos.failure(job));
-    const known = failure.code !== null && (VIDEO_ERROR_CODES as readonly string[]).includes(failure.code);
+    const known = failure.code !== null && (VIDEO_JOB_ERROR_CODES as readonly string[]).includes(failure.code);
     body.error = known ? failure.detail : 'the video could not be analysed';
     body.error_code = known ? failure.code : 'internal';
   }
