@@ -27,7 +27,8 @@ function mayReadVideo(data: { token_hash?: unknown; owner?: unknown }, req: Requ
 /** State, progress (frames traced over frames expected) and, when done, the result or the failure. */
 async function videoJobBody(deps: RouteDeps, id: string, job: Job, raw: string) {
   const expected = Number(job.data?.frames_expected) || 1;
-  const done = raw === 'completed' ? expected : Math.min(expected, await deps.videos.store.progress(id));
+  // The join job runs (active) only once every segment is done, and clears the progress as it ends.
+  const done = raw === 'completed' || raw === 'active' ? expected : Math.min(expected, await deps.videos.store.progress(id));
   const state = raw === 'completed' || raw === 'failed' ? raw : raw === 'active' || done > 0 ? 'active' : 'waiting';
   const body: Record<string, unknown> = {
     job_id: id,
