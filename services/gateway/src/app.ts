@@ -15,6 +15,7 @@ import { samplesRouter } from './routes/samples.route.ts';
 import { sessionsRouter } from './routes/sessions.route.ts';
 import { systemRouter } from './routes/system.route.ts';
 import { videoRouter } from './routes/video.route.ts';
+import { visionAssetsRouter } from './routes/vision-assets.route.ts';
 import { VideoJobs } from './video-jobs.ts';
 
 /** The API's own paths: these identify the client, count its requests, and (with AUTH=keys) need a key. */
@@ -75,6 +76,7 @@ export function createApp(gatewayDeps: GatewayDeps): express.Express {
   app.use(samplesRouter(deps));
   app.use(videoRouter(deps));
   app.use(jobsRouter(deps));
+  app.use(visionAssetsRouter());
   if (config.WEB_ROOT) app.use(express.static(config.WEB_ROOT, { index: 'index.html' }));
 
   app.use((req, _res, next) => {

@@ -21,8 +21,9 @@ export function securityHeaders(): RequestHandler {
     contentSecurityPolicy: {
       directives: {
         // The page and /docs load only their own scripts; Swagger UI styles inline; the favicon is a data: URL.
+        // The page's private mode compiles TensorFlow.js's WebAssembly (its own, served from /vision/wasm).
         'default-src': ["'self'"],
-        'script-src': ["'self'"],
+        'script-src': ["'self'", "'wasm-unsafe-eval'"],
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:', 'blob:'],
         'connect-src': ["'self'"],

@@ -1,4 +1,6 @@
 /** The few API calls the page makes, with errors turned into ApiProblem. */
+import type { RichSample } from '@pulsecam/contracts';
+
 export interface Estimate {
   heart_rate: number | null;
   confidence: 'high' | 'medium' | 'low' | 'none';
@@ -23,6 +25,26 @@ export interface BatchItem {
 export interface BatchResponse extends Estimate {
   results: BatchItem[];
   faces_detected: number;
+}
+
+export interface SamplesResponse extends Estimate {
+  accepted: number;
+  stored: number;
+  refused: { field: string; message: string }[];
+}
+
+/** How the service analyses frames (GET /status): private mode runs the same vision with these. */
+export interface AnalysisSettings {
+  detector_input_size: number;
+  min_face_score: number;
+  landmark_model: 'full' | 'tiny';
+  track_check_every_frames: number;
+  face_search_max_wait: number;
+}
+
+export interface ServiceStatus {
+  limits: { min_signal_seconds: number; window_seconds: number };
+  analysis: AnalysisSettings;
 }
 
 export class ApiProblem extends Error {
@@ -67,7 +89,7 @@ const keyHeader = (): Record<string, string> => (apiKey ? { 'X-API-Key': apiKey 
 const bearer = (session: Session) => ({ ...keyHeader(), Authorization: `Bearer ${session.token}` });
 
 export const api = {
-  status: () => call<{ limits: { min_signal_seconds: number; window_seconds: number } }>('/status'),
+  status: () => call<ServiceStatus>('/status'),
   createSession: async (): Promise<Session> => {
     const created = await call<{ session_id: string; session_token: string }>('/create-session', { method: 'POST', headers: keyHeader() });
     return { id: created.session_id, token: created.session_token };
@@ -82,4 +104,11 @@ export const api = {
     frames.forEach((f, i) => form.append('images', f.blob, `frame-${i}.jpg`));
     return call<BatchResponse>('/analyze-batch', { method: 'POST', body: form, headers: bearer(session) });
   },
+  /** Private mode: the device's own measurements of its frames, no image. */
+  postSamples: (session: Session, samples: RichSample[]) =>
+    call<SamplesResponse>(`/session/${session.id}/samples`, {
+      method: 'POST',
+      body: JSON.stringify({ samples }),
+      headers: { ...bearer(session), 'Content-Type': 'application/json' },
+    }),
 };

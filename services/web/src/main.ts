@@ -1,15 +1,18 @@
 /**
- * The page: camera in, frames batched to the API about once a second (one batch in flight, the
- * frame rate adapted to how fast answers come back, so the service is never sent more than it
- * takes), and the answer shown: heart rate, confidence, waveform, HRV,
+ * The page: camera in, heart rate out. Private mode (the default where the device keeps up)
+ * measures the face on this device and sends only numbers; frames mode sends camera frames to the
+ * service. Either way the answer is shown the same: heart rate, confidence, waveform, HRV,
  * breathing, guidance, and errors in plain words.
  */
 import './style.css';
-import { api, ApiProblem, type BatchItem, type BatchResponse, type Session } from './api.ts';
-import { CameraError, FrameGrabber, openCamera, type CapturedFrame } from './camera.ts';
+import { api, ApiProblem, type AnalysisSettings, type BatchItem, type Estimate, type Session } from './api.ts';
+import { CameraError, openCamera } from './camera.ts';
+import type { DeviceAnalyzer } from './device-vision.ts';
 import { drawOverlay, drawWaveform } from './draw.ts';
+import { FramesMode } from './frames-mode.ts';
 import { guidanceText } from './guidance.ts';
-import { RateController } from './rate-control.ts';
+import type { MeasurementHost, MeasurementMode } from './measurement.ts';
+import { PrivateMode, TARGET_FPS } from './private-mode.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const video = $<HTMLVideoElement>('video');
@@ -17,6 +20,7 @@ const overlay = $<HTMLCanvasElement>('overlay');
 const waveform = $<HTMLCanvasElement>('waveform');
 const startButton = $<HTMLButtonElement>('start');
 const stopButton = $<HTMLButtonElement>('stop');
+const privateToggle = $<HTMLInputElement>('private-mode');
 const ui = {
   bpm: $('bpm'),
   confidence: $('confidence'),
@@ -31,20 +35,19 @@ const ui = {
   pulseDetected: $('pulse-detected'),
   placeholder: $('placeholder'),
   rate: $('rate'),
+  modeNote: $('mode-note'),
 };
 
-const BATCH_MS = 1000;
-const SEND_CHECK_MS = 100;
+const MODE_TEXT = {
+  private: 'Private mode: your camera image is analysed on this device. Only colour averages and the face position (numbers) are sent.',
+  frames: 'Frames mode: camera frames are sent to the Pulsecam service, analysed there and kept only as colour averages.',
+};
 
 let minSeconds = 6;
 let stream: MediaStream | null = null;
 let session: Session | null = null;
-let grabber: FrameGrabber | null = null;
-let queue: CapturedFrame[] = [];
-let inFlight = 0;
-let lastSent = 0;
-let rate = new RateController();
-let sendTimer: number | undefined;
+let mode: MeasurementMode | null = null;
+let analyzer: DeviceAnalyzer | null = null;
 let frameSize = { width: 0, height: 0 };
 let lastItem: BatchItem | null = null;
 let lastAnnounced = { bpm: 0, at: 0 };
@@ -52,6 +55,11 @@ let lastAnnounced = { bpm: 0, at: 0 };
 function showError(text: string | null): void {
   ui.error.hidden = !text;
   ui.error.textContent = text ?? '';
+}
+
+function showMode(which: 'private' | 'frames', extra = ''): void {
+  ui.modeNote.textContent = extra ? `${MODE_TEXT[which]} ${extra}` : MODE_TEXT[which];
+  ui.modeNote.dataset.mode = which;
 }
 
 function resetReadout(): void {
@@ -77,9 +85,9 @@ async function newSession(): Promise<void> {
   }
 }
 
-function render(r: BatchResponse): void {
-  const withFace = r.results.filter((x) => x.face_detected);
-  lastItem = withFace.at(-1) ?? r.results.at(-1) ?? null;
+function render(r: Estimate, items: BatchItem[]): void {
+  const withFace = items.filter((x) => x.face_detected);
+  const newest = withFace.at(-1) ?? items.at(-1) ?? null;
   const trustworthy = r.heart_rate !== null && (r.confidence === 'high' || r.confidence === 'medium');
   ui.bpm.textContent = trustworthy ? String(Math.round(r.heart_rate!)) : '--';
   ui.confidence.textContent = trustworthy
@@ -92,7 +100,7 @@ function render(r: BatchResponse): void {
   ui.progress.value = Math.min(minSeconds, r.buffer_seconds);
   ui.progressLabel.textContent = r.buffer_seconds < minSeconds ? `Measuring… ${Math.floor(r.buffer_seconds)} s of ${minSeconds}` : 'Measuring continuously';
   // The service tells a lost face (no_face) from frames that arrived with gaps (frame_gap).
-  const codes = [...new Set([...(withFace.length === 0 ? ['no_face'] : (lastItem?.guidance ?? [])), ...r.guidance])];
+  const codes = [...new Set([...(items.length > 0 && withFace.length === 0 ? ['no_face'] : (newest?.guidance ?? [])), ...r.guidance])];
   ui.guidance.textContent = guidanceText(codes);
   ui.quality.textContent = `${Math.round(r.signal_quality * 100)} %`;
   // The service answers null where the benchmark shows these no better than a guess.
@@ -110,61 +118,84 @@ function render(r: BatchResponse): void {
   }
 }
 
-function showRate(): void {
-  ui.rate.textContent = rate.fps < rate.limits.maxFps ? `Sending ${rate.fps} frames a second (the service is busy)` : `Sending ${rate.fps} frames a second`;
-  ui.rate.dataset.fps = String(rate.fps);
+const host: MeasurementHost = {
+  session: () => session,
+  estimate: (r, items) => {
+    if (stream) render(r, items);
+  },
+  frame: (item, width, height) => {
+    lastItem = item;
+    frameSize = { width, height };
+  },
+  sessionLost: async () => {
+    resetReadout();
+    await newSession().catch((e: Error) => showError(e.message));
+  },
+  error: showError,
+};
+
+function showRate(fps: number, throttled: boolean): void {
+  ui.rate.textContent = throttled ? `Sending ${fps} frames a second (the service is busy)` : `Sending ${fps} frames a second`;
+  ui.rate.dataset.fps = String(fps);
 }
 
-/** The newest batch request, settled either way (Stop waits for it before deleting the session). */
-let lastBatch: Promise<void> = Promise.resolve();
+function startFramesMode(reason = ''): void {
+  mode = new FramesMode(video, host, showRate);
+  showMode('frames', reason);
+  mode.start();
+}
 
-async function sendBatch(): Promise<void> {
-  const now = Date.now();
-  if (!session || queue.length === 0 || now - lastSent < BATCH_MS || !rate.maySend(now, inFlight)) return;
-  const frames = queue;
-  queue = [];
-  inFlight++;
-  lastSent = now;
-  const sending = api.analyzeBatch(session, frames);
-  // Stop deletes the session only after this batch is answered (else the batch would find it gone).
-  lastBatch = sending.then(
-    () => undefined,
-    () => undefined,
-  );
+/** Private mode, unless the models cannot load here: then frames mode, saying why. */
+async function startPrivateMode(settings: AnalysisSettings): Promise<void> {
+  ui.rate.textContent = 'Loading the face models…';
   try {
-    const r = await sending;
-    rate.answered(Date.now() - now);
-    showError(null);
-    if (stream) render(r);
+    const { DeviceAnalyzer } = await import('./device-vision.ts');
+    analyzer ??= await DeviceAnalyzer.load(settings);
   } catch (err) {
-    if (err instanceof ApiProblem && (err.status === 429 || err.status === 503)) {
-      rate.refused(Date.now(), err.retryAfter);
-      showError('The service is busy: sending fewer frames for a moment.');
-    } else if (err instanceof ApiProblem && err.code === 'session_not_found') {
-      if (!stream) return; // stopped meanwhile: nothing to keep going
-      // Expired (e.g. the tab slept): start a new session and keep going.
-      resetReadout();
-      await newSession().catch((e: Error) => showError(e.message));
-    } else if (err instanceof ApiProblem && err.code === 'unreachable') {
-      showError('The Pulsecam service cannot be reached. Retrying…');
-    } else {
-      showError(err instanceof Error ? `Measurement failed: ${err.message}` : 'Measurement failed.');
-    }
-  } finally {
-    inFlight--;
-    grabber?.setFps(rate.fps);
-    showRate();
+    console.warn('private mode unavailable:', err);
+    privateToggle.checked = false;
+    startFramesMode('(Private mode could not start in this browser.)');
+    return;
   }
+  if (!stream) return; // stopped while the models loaded
+  const privateMode = new PrivateMode(video, analyzer, host, {
+    tooSlow: (fps) => void fallBack(privateMode, fps),
+    speed: (fps) => {
+      ui.rate.textContent = `Measuring ${TARGET_FPS} frames a second on this device (it manages up to ${Math.floor(fps)}, ${analyzer?.backend}); sending numbers only`;
+      ui.rate.dataset.fps = String(TARGET_FPS);
+    },
+  });
+  mode = privateMode;
+  showMode('private');
+  ui.rate.textContent = `Measuring on this device (${analyzer.backend})…`;
+  privateMode.start();
+}
+
+/** The device cannot keep up: the same session continues with frames sent to the service. */
+async function fallBack(from: PrivateMode, fps: number): Promise<void> {
+  if (mode !== from) return;
+  mode = null;
+  await from.stop();
+  if (!stream) return;
+  privateToggle.checked = false;
+  startFramesMode(
+    fps > 0
+      ? `(This device measured ${fps.toFixed(1)} frames a second, fewer than the ${TARGET_FPS} private mode needs, so frames are sent instead.)`
+      : '(Measuring on this device failed, so frames are sent instead.)',
+  );
 }
 
 async function start(): Promise<void> {
   showError(null);
   startButton.disabled = true;
+  privateToggle.disabled = true;
+  let settings: AnalysisSettings;
   try {
     const status = await api.status().catch(() => {
       throw new Error('The Pulsecam service cannot be reached. Check that it is running, then press Start again.');
     });
     minSeconds = status.limits.min_signal_seconds;
+    settings = status.analysis;
     ui.progress.max = minSeconds;
     stream = await openCamera(video);
     ui.placeholder.hidden = true;
@@ -178,41 +209,27 @@ async function start(): Promise<void> {
   ui.confidence.textContent = 'Measuring…';
   ui.guidance.textContent = 'Hold still and face the camera.';
   stopButton.disabled = false;
-  rate = new RateController();
-  showRate();
-  grabber = new FrameGrabber(
-    video,
-    (frame) => {
-      frameSize = { width: frame.width, height: frame.height };
-      queue.push(frame);
-      // Waiting on a slow answer: keep the newest frames; the gap this leaves is reported as one.
-      if (queue.length > rate.maxQueued) queue.splice(0, queue.length - rate.maxQueued);
-    },
-    rate.fps,
-  );
-  grabber.start();
-  sendTimer = window.setInterval(() => void sendBatch(), SEND_CHECK_MS);
+  if (privateToggle.checked) await startPrivateMode(settings);
+  else startFramesMode();
 }
 
 function stop(): void {
-  grabber?.stop();
-  grabber = null;
-  if (sendTimer !== undefined) window.clearInterval(sendTimer);
-  sendTimer = undefined;
+  const ending = { session, mode };
+  mode = null;
+  session = null;
   stream?.getTracks().forEach((t) => t.stop());
   stream = null;
   video.srcObject = null;
-  queue = [];
   lastItem = null;
-  const ending = session;
-  if (ending) void lastBatch.then(() => api.deleteSession(ending));
-  session = null;
+  // The session is deleted once the mode's last request is answered (else it would find it gone).
+  void (ending.mode?.stop() ?? Promise.resolve()).then(() => ending.session && api.deleteSession(ending.session));
   ui.placeholder.hidden = false;
   ui.guidance.textContent = '';
   ui.rate.textContent = '';
   ui.confidence.textContent = 'Not measuring';
   startButton.disabled = false;
   stopButton.disabled = true;
+  privateToggle.disabled = false;
 }
 
 function paintOverlay(): void {
@@ -222,8 +239,10 @@ function paintOverlay(): void {
 
 startButton.addEventListener('click', () => void start());
 stopButton.addEventListener('click', () => stop());
+privateToggle.addEventListener('change', () => showMode(privateToggle.checked ? 'private' : 'frames'));
 window.addEventListener('pagehide', () => {
   if (session) void api.deleteSession(session, true);
 });
 resetReadout();
+showMode(privateToggle.checked ? 'private' : 'frames');
 requestAnimationFrame(paintOverlay);

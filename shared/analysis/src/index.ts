@@ -1,4 +1,5 @@
 export * from './decode.ts';
+export * from './frame-sample.ts';
 export * from './pipeline.ts';
 export * from './estimate-session.ts';
 export * from './video-trace.ts';

@@ -3,20 +3,10 @@
  * The workers and the benchmarks both run frames through this class; the tracking state it
  * takes and returns is what the workers keep in Redis between batches.
  */
-import {
-  DEFAULT_TRACKER,
-  FaceDetector,
-  FaceTracker,
-  type Box,
-  type FrameObservation,
-  type Polygon,
-  type RegionName,
-  type RgbImage,
-  type TrackerOptions,
-  type TrackState,
-} from '@pulsecam/vision';
+import { DEFAULT_TRACKER, FaceDetector, FaceTracker, type FrameObservation, type RgbImage, type TrackerOptions, type TrackState } from '@pulsecam/vision';
 import type { WorkerConfig } from '@pulsecam/config';
 import type { TraceSample } from '@pulsecam/store';
+import { traceSampleOf } from './frame-sample.ts';
 import { decodePixels, readImageHeader, type DecodeLimits } from './decode.ts';
 
 export interface FrameOutcome {
@@ -69,22 +59,7 @@ export class FramePipeline {
     const step = await this.tracker.step(image, timestampMs, state, `${source.width}x${source.height}`);
     const visionMs = performance.now() - t1;
     const scale = image ? source.width / image.width : 1;
-    const face = step.observation.face;
-    const sample: TraceSample | null =
-      face && face.skin.pixels > 0
-        ? {
-            t: timestampMs,
-            skin: [face.skin.r, face.skin.g, face.skin.b],
-            regions: [
-              [face.regions.forehead.r, face.regions.forehead.g, face.regions.forehead.b],
-              [face.regions.left_cheek.r, face.regions.left_cheek.g, face.regions.left_cheek.b],
-              [face.regions.right_cheek.r, face.regions.right_cheek.g, face.regions.right_cheek.b],
-            ],
-            pixels: [face.regions.forehead.pixels, face.regions.left_cheek.pixels, face.regions.right_cheek.pixels],
-            background: [face.background.r, face.background.g, face.background.b],
-            pose: [face.pose.cx * scale, face.pose.cy * scale, face.pose.eyeDistance * scale, face.pose.roll],
-          }
-        : null;
+    const sample = traceSampleOf(step.observation, timestampMs, scale);
     return {
       observation: step.observation,
       sample,
@@ -113,16 +88,4 @@ export function pipelineFromConfig(detector: FaceDetector, config: WorkerConfig)
     { maxPixels: config.MAX_IMAGE_PIXELS, maxSide: config.ANALYSIS_MAX_SIDE, minSide: config.MIN_IMAGE_SIDE, maxAspect: config.MAX_IMAGE_ASPECT },
     { ...DEFAULT_TRACKER, checkEveryFrames: config.TRACK_CHECK_EVERY_FRAMES, maxSearchWait: config.FACE_SEARCH_MAX_WAIT },
   );
-}
-
-/** A box from analysis pixels back to the submitted image's pixels. */
-export function toSourceBox(box: Box, scale: number): Box {
-  const r = (v: number) => Math.round(v * scale * 10) / 10;
-  return { x: r(box.x), y: r(box.y), width: r(box.width), height: r(box.height) };
-}
-
-/** Region polygons in the submitted image's pixels, rounded, as [x, y] pairs. */
-export function sourceRegions(polygons: Record<RegionName, Polygon>, scale: number): Record<RegionName, [number, number][]> {
-  const map = (poly: Polygon) => poly.map((p) => [Math.round(p.x * scale), Math.round(p.y * scale)] as [number, number]);
-  return { forehead: map(polygons.forehead), left_cheek: map(polygons.left_cheek), right_cheek: map(polygons.right_cheek) };
 }

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import type { TraceSample } from '@pulsecam/store';
 import type { TrackState } from '@pulsecam/vision';
 import type { FramePipeline } from './pipeline.ts';
-import { sourceRegions, toSourceBox } from './pipeline.ts';
+import { sourceRegions, toSourceBox } from './frame-sample.ts';
 
 /** One decoded frame: pixels at the analysis size, and the size it was recorded at. */
 export interface DecodedFrame {

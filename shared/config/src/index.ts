@@ -30,6 +30,19 @@ export const CommonEnv = z.object({
   /** Seconds of newest signal each spectrum looks at. */
   WINDOW_SECONDS: z.coerce.number().min(4).max(60).default(10),
   HR_METHOD: z.enum(['pulsecam', 'pos', 'chrom', 'green', 'lgi', 'omit']).default('pulsecam'),
+  /*
+   * How frames are analysed. Common because devices in private mode run the same vision code
+   * with the settings the gateway advertises at /status (analysis), so their traces match the workers'.
+   */
+  /** Tiny face detector input size (multiple of 32): larger finds smaller faces, slower. */
+  DETECTOR_INPUT_SIZE: z.coerce.number().int().min(128).max(1024).multipleOf(32).default(256),
+  MIN_FACE_SCORE: z.coerce.number().min(0.05).max(0.99).default(0.5),
+  /** face-api's 68-landmark model: full (steadier) or tiny (faster); see the README's speed table. */
+  LANDMARK_MODEL: z.enum(['full', 'tiny']).default('full'),
+  /** Followed frames between detector passes that confirm the face is still there. */
+  TRACK_CHECK_EVERY_FRAMES: z.coerce.number().int().min(1).max(1000).default(30),
+  /** Most frames skipped between full-frame face searches while no face is found (back-off cap). */
+  FACE_SEARCH_MAX_WAIT: z.coerce.number().int().min(0).max(100).default(8),
 });
 
 export const GatewayEnv = CommonEnv.extend({
@@ -101,11 +114,6 @@ export const WorkerEnv = CommonEnv.extend({
   TF_BACKEND: z.enum(['wasm', 'cpu']).default('wasm'),
   /** Threads for the wasm backend (0: tfjs decides). */
   TF_THREADS: z.coerce.number().int().min(0).max(64).default(1),
-  /** Tiny face detector input size (multiple of 32): larger finds smaller faces, slower. */
-  DETECTOR_INPUT_SIZE: z.coerce.number().int().min(128).max(1024).multipleOf(32).default(256),
-  MIN_FACE_SCORE: z.coerce.number().min(0.05).max(0.99).default(0.5),
-  /** face-api's 68-landmark model: full (steadier) or tiny (faster); see the README's speed table. */
-  LANDMARK_MODEL: z.enum(['full', 'tiny']).default('full'),
   /** Images above this many pixels are refused before decoding (decompression bombs). */
   MAX_IMAGE_PIXELS: z.coerce.number().int().min(10_000).max(268_402_689).default(16_000_000),
   /** Frames are downscaled so their longer side is at most this before analysis. */
@@ -114,12 +122,8 @@ export const WorkerEnv = CommonEnv.extend({
   MIN_IMAGE_SIDE: z.coerce.number().int().min(16).max(4096).default(32),
   /** Images more than this many times longer than wide (or the reverse) are refused from their header. */
   MAX_IMAGE_ASPECT: z.coerce.number().min(1).max(100).default(4),
-  /** Followed frames between detector passes that confirm the face is still there. */
-  TRACK_CHECK_EVERY_FRAMES: z.coerce.number().int().min(1).max(1000).default(30),
   /** Frames sent one at a time (/analyze-image) reuse the session's estimate while it is younger than this. */
   ESTIMATE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(500),
-  /** Most frames skipped between full-frame face searches while no face is found (back-off cap). */
-  FACE_SEARCH_MAX_WAIT: z.coerce.number().int().min(0).max(100).default(8),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   /** Address the worker's /metrics and /health listen on: loopback unless a scraper elsewhere needs them. */
   METRICS_HOST: z.string().default('127.0.0.1'),

@@ -206,6 +206,15 @@ export const StatusResponse = z
     }),
     auth: z.enum(['open', 'keys']),
     method: z.string(),
+    analysis: z
+      .object({
+        detector_input_size: z.number().int(),
+        min_face_score: z.number(),
+        landmark_model: z.enum(['full', 'tiny']),
+        track_check_every_frames: z.number().int(),
+        face_search_max_wait: z.number().int(),
+      })
+      .meta({ description: 'How the workers analyse frames; a device measuring on its own (the page\'s private mode) runs the same vision code with these settings.' }),
   })
   .meta({ id: 'StatusResponse' });
 

@@ -23,6 +23,8 @@ export const TraceSampleSchema = z.object({
   pose: z.tuple([z.number().finite(), z.number().finite(), z.number().finite().positive(), z.number().finite().min(-Math.PI).max(Math.PI)]).optional(),
 });
 
+export type TraceSample = z.infer<typeof TraceSampleSchema>;
+
 /** A device's frame: the stored form with the capture time as `timestamp`, and whether a face was found. */
 export const RichSample = z
   .object({
@@ -55,3 +57,15 @@ export const PlainSample = z
 
 export type RichSample = z.infer<typeof RichSample>;
 export type PlainSample = z.infer<typeof PlainSample>;
+
+/** A measured frame as a device sends it (the stored form, with its time as `timestamp`). */
+export function richSampleOf(sample: TraceSample): RichSample {
+  const { t, ...colours } = sample;
+  return { timestamp: t, face: true, ...colours };
+}
+
+/** A device's frame as the trace stores it (the inverse of richSampleOf); null for a frame without a face. */
+export function traceSampleOfRich(sample: RichSample): TraceSample | null {
+  const { timestamp, face, skin, ...colours } = sample;
+  return face && skin ? { t: timestamp, skin, ...colours } : null;
+}

@@ -2,22 +2,12 @@
  * One entry of a session's colour trace. Stored as compact JSON in a Redis sorted set scored by
  * capture time, so samples written by different workers in any order read back in time order.
  */
+import type { TraceSample } from '@pulsecam/contracts';
+
 export type Rgb = [number, number, number];
 
-export interface TraceSample {
-  /** Capture time, ms. */
-  t: number;
-  /** Pixel-weighted mean skin colour over all regions (0-255 scale). */
-  skin: Rgb;
-  /** Per-region mean colour: forehead, left cheek, right cheek (absent for client-supplied samples). */
-  regions?: [Rgb, Rgb, Rgb];
-  /** Pixels behind each region's mean. */
-  pixels?: [number, number, number];
-  /** Scene reference colour outside the face. */
-  background?: Rgb;
-  /** Face pose: centre x, centre y, eye distance (px), roll (rad). */
-  pose?: [number, number, number, number];
-}
+/** The stored form of a measured frame: one schema (contracts' TraceSampleSchema) for workers and devices. */
+export type { TraceSample };
 
 const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
 const roundRgb = (c: Rgb): Rgb => [round(c[0]), round(c[1]), round(c[2])];

@@ -1,9 +1,11 @@
-import { faceApiModule, packagedModelDir, selectBackend, type TensorBackend } from './face-api.ts';
+import { runtime } from '#runtime';
+import type { NetName, TensorBackend } from './runtime.ts';
 import { cropImage } from './image.ts';
 import type { Box, DetectedFace, Point, RgbImage } from './types.ts';
 
 export interface FaceDetectorOptions {
-  backend: TensorBackend;
+  /** The backend, or backends to try in order (the first that initialises is used). */
+  backend: TensorBackend | TensorBackend[];
   /** Tiny face detector input size (multiple of 32). Smaller is faster and misses small faces. */
   inputSize: number;
   /** Detections scoring below this are ignored. */
@@ -12,7 +14,10 @@ export interface FaceDetectorOptions {
   landmarkModel?: LandmarkModel;
   /** wasm backend threads; 0 lets tfjs decide. */
   threads?: number;
-  modelDir?: string;
+  /** Where the weights are: a folder in Node, a URL in the browser (default: the packaged ones). */
+  modelSource?: string;
+  /** Where the wasm binaries are: a folder in Node, a URL in the browser (default: the packaged ones). */
+  wasmSource?: string;
 }
 
 /**
@@ -22,19 +27,21 @@ export interface FaceDetectorOptions {
 export type LandmarkModel = 'full' | 'tiny';
 
 export class FaceDetector {
-  private constructor(private readonly options: FaceDetectorOptions) {}
+  private constructor(
+    private readonly options: FaceDetectorOptions,
+    /** The backend in use. */
+    readonly backend: TensorBackend,
+  ) {}
 
   static async load(options: FaceDetectorOptions): Promise<FaceDetector> {
     if (options.inputSize % 32 !== 0 || options.inputSize < 128) {
       throw new Error(`face detector input size must be a multiple of 32 and >= 128, got ${options.inputSize}`);
     }
-    const api = faceApiModule();
-    await selectBackend(options.backend, options.threads ?? 0);
-    const dir = options.modelDir ?? packagedModelDir();
-    await api.nets.tinyFaceDetector.loadFromDisk(dir);
-    if (options.landmarkModel === 'tiny') await api.nets.faceLandmark68TinyNet.loadFromDisk(dir);
-    else await api.nets.faceLandmark68Net.loadFromDisk(dir);
-    const detector = new FaceDetector(options);
+    const preference = Array.isArray(options.backend) ? options.backend : [options.backend];
+    const backend = await runtime.useBackend(preference, { threads: options.threads ?? 0, assets: options.wasmSource });
+    const nets: NetName[] = ['tinyFaceDetector', options.landmarkModel === 'tiny' ? 'faceLandmark68TinyNet' : 'faceLandmark68Net'];
+    await runtime.loadNets(nets, options.modelSource);
+    const detector = new FaceDetector(options, backend);
     await detector.detect({ data: new Uint8Array(160 * 160 * 3).fill(128), width: 160, height: 160 });
     return detector;
   }
@@ -44,13 +51,9 @@ export class FaceDetector {
     return this.options.inputSize;
   }
 
-  get backend(): TensorBackend {
-    return this.options.backend;
-  }
-
   /** Number of bytes held by TensorFlow.js; stable across calls when nothing leaks. */
   tensorMemory(): { numTensors: number; numBytes: number } {
-    const mem = (faceApiModule().tf as unknown as { memory(): { numTensors: number; numBytes: number } }).memory();
+    const mem = (runtime.faceApi().tf as unknown as { memory(): { numTensors: number; numBytes: number } }).memory();
     return { numTensors: mem.numTensors, numBytes: mem.numBytes };
   }
 
@@ -65,7 +68,7 @@ export class FaceDetector {
     const y1 = Math.min(image.height, Math.round(roi.y + roi.height));
     if (x1 - x0 < 16 || y1 - y0 < 16) return null;
     const crop = cropImage(image, x0, y0, x1 - x0, y1 - y0);
-    const api = faceApiModule();
+    const api = runtime.faceApi();
     const input = api.tf.tensor3d(crop.data, [crop.height, crop.width, 3], 'int32');
     try {
       const net = this.options.landmarkModel === 'tiny' ? api.nets.faceLandmark68TinyNet : api.nets.faceLandmark68Net;
@@ -78,7 +81,7 @@ export class FaceDetector {
 
   /** All faces in the image, largest first. `inputSize` overrides the detector's default for this call. */
   async detect(image: RgbImage, inputSize = this.options.inputSize): Promise<DetectedFace[]> {
-    const api = faceApiModule();
+    const api = runtime.faceApi();
     const input = api.tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
     try {
       const options = new api.TinyFaceDetectorOptions({

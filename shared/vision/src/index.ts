@@ -1,4 +1,4 @@
-export * from './face-api.ts';
+export type { FaceApiModule, NetName, TensorBackend } from './runtime.ts';
 export * from './face-detector.ts';
 export * from './frame-analysis.ts';
 export * from './regions.ts';

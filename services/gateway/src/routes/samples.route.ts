@@ -6,7 +6,7 @@
  * refused.
  */
 import { Router } from 'express';
-import { requestSchemas, type RichSample } from '@pulsecam/contracts';
+import { requestSchemas, traceSampleOfRich } from '@pulsecam/contracts';
 import type { TraceSample } from '@pulsecam/store';
 import { admitFrames, admitWork, sessionNotFound } from '../admission.ts';
 import { clientOf } from '../client-identity.ts';
@@ -16,18 +16,6 @@ import { apiErrorFromJob } from '../job-errors.ts';
 import { openSession } from '../session-access.ts';
 import { parseOrThrow } from '../validate.ts';
 import { SessionIdParam } from './params.ts';
-
-/** A device's rich sample as the stored form a worker writes (the same fields, `t` for the time). */
-function traceSampleOf(s: RichSample): TraceSample {
-  return {
-    t: s.timestamp,
-    skin: s.skin!,
-    ...(s.regions ? { regions: s.regions } : {}),
-    ...(s.pixels ? { pixels: s.pixels } : {}),
-    ...(s.background ? { background: s.background } : {}),
-    ...(s.pose ? { pose: s.pose } : {}),
-  };
-}
 
 export function samplesRouter(deps: RouteDeps): Router {
   const router = Router();
@@ -50,9 +38,9 @@ export function samplesRouter(deps: RouteDeps): Router {
     const noFaceTimes: number[] = [];
     for (const i of admission.accepted) {
       const s = body.samples[i];
-      if ('r' in s) samples.push({ t: s.timestamp, skin: [s.r, s.g, s.b] });
-      else if (!s.face) noFaceTimes.push(s.timestamp);
-      else samples.push(traceSampleOf(s));
+      const trace = 'r' in s ? { t: s.timestamp, skin: [s.r, s.g, s.b] as TraceSample['skin'] } : traceSampleOfRich(s);
+      if (trace) samples.push(trace);
+      else noFaceTimes.push(s.timestamp);
     }
     const stored = await store.recordSamples(id, samples, noFaceTimes);
     if (stored === null) throw sessionNotFound(id);

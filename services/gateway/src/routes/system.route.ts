@@ -65,6 +65,13 @@ export function systemRouter(deps: RouteDeps): Router {
       },
       auth: config.AUTH,
       method: config.HR_METHOD,
+      analysis: {
+        detector_input_size: config.DETECTOR_INPUT_SIZE,
+        min_face_score: config.MIN_FACE_SCORE,
+        landmark_model: config.LANDMARK_MODEL,
+        track_check_every_frames: config.TRACK_CHECK_EVERY_FRAMES,
+        face_search_max_wait: config.FACE_SEARCH_MAX_WAIT,
+      },
     });
   });
 
