@@ -4,7 +4,7 @@
  * confidence interval over clips, share answered, independent windows). No I/O.
  */
 import type { Estimate } from '@pulsecam/contracts';
-import { createPhysiology, meanHeartRate, mulberry32, type Scenario } from '@pulsecam/synth';
+import { createPhysiology, meanHeartRate, mulberry32, type Physiology, type Scenario } from '@pulsecam/synth';
 import type { TraceSample } from '@pulsecam/store';
 import { estimateSession, type EstimateSettings } from '@pulsecam/analysis';
 import type { CachedTrace } from './trace-cache.ts';
@@ -35,7 +35,7 @@ export interface ClipResult {
 }
 
 /** RMSSD (ms) of the true beats inside [t0, t1]. */
-function trueRmssd(beats: number[], t0: number, t1: number): number {
+export function trueRmssd(beats: number[], t0: number, t1: number): number {
   const inside = beats.filter((b) => b >= t0 && b <= t1);
   let sum = 0;
   let n = 0;
@@ -53,6 +53,23 @@ export interface ScoreOptions {
   stepSeconds: number;
 }
 
+/** One window's estimate beside the truth of the 10 s ending at `end` (seconds; the trace began at `first`). */
+export function windowResult(sc: Scenario, physiology: Physiology, e: Estimate, first: number, end: number): WindowResult {
+  return {
+    truth: meanHeartRate(physiology, end - WINDOW_SECONDS, end),
+    bpm: e.heart_rate,
+    confidence: e.confidence,
+    pulseDetected: e.pulse_detected,
+    quality: e.signal_quality,
+    rmssd: e.hrv?.rmssd_ms ?? null,
+    hrvQuality: e.hrv?.quality ?? 0,
+    truthRmssd: trueRmssd(physiology.beats, first, end),
+    breathing: e.respiration?.rate ?? null,
+    breathingQuality: e.respiration?.quality ?? 0,
+    truthBreathing: sc.spec.physiology.breathingRate,
+  };
+}
+
 /** Every window of a clip (10 s, one every `stepSeconds` after warm-up), estimated as the service would. */
 export function scoreClip(sc: Scenario, trace: CachedTrace, o: ScoreOptions): ClipResult {
   const physiology = createPhysiology(sc.spec.physiology, sc.spec.durationSeconds);
@@ -66,20 +83,7 @@ export function scoreClip(sc: Scenario, trace: CachedTrace, o: ScoreOptions): Cl
     const lastFrameTs = framesSoFar.length ? framesSoFar[framesSoFar.length - 1] : null;
     const faceTimes = new Set(samples.map((x) => x.t));
     const e = estimateSession(samples, { lastFrameTs, noFaceTimes: framesSoFar.filter((t) => !faceTimes.has(t)) }, o.settings);
-    const first = samples.length ? samples[0].t / 1000 : end;
-    windows.push({
-      truth: meanHeartRate(physiology, end - WINDOW_SECONDS, end),
-      bpm: e.heart_rate,
-      confidence: e.confidence,
-      pulseDetected: e.pulse_detected,
-      quality: e.signal_quality,
-      rmssd: e.hrv?.rmssd_ms ?? null,
-      hrvQuality: e.hrv?.quality ?? 0,
-      truthRmssd: trueRmssd(physiology.beats, first, end),
-      breathing: e.respiration?.rate ?? null,
-      breathingQuality: e.respiration?.quality ?? 0,
-      truthBreathing: sc.spec.physiology.breathingRate,
-    });
+    windows.push(windowResult(sc, physiology, e, samples.length ? samples[0].t / 1000 : end, end));
   }
   return { clip: sc.name, family: sc.family, expect: sc.expect, independentWindows: Math.floor(lastFrame / WINDOW_SECONDS), windows };
 }

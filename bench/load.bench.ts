@@ -25,7 +25,7 @@ import { connectRedis } from '@pulsecam/store';
 import { SceneRenderer, webcamScenario } from '@pulsecam/synth';
 import { detectorFromConfig, pipelineFromConfig } from '@pulsecam/analysis';
 import { loadWorkerConfig } from '@pulsecam/config';
-import type { RichSample } from '@pulsecam/contracts';
+import { richSampleOf, type RichSample } from '@pulsecam/contracts';
 import type { TrackState } from '@pulsecam/vision';
 import { portraitTemplate } from '../test/support/frames.ts';
 import { startService, type RunningService } from '../test/support/service.ts';
@@ -72,7 +72,11 @@ async function observe(frames: Buffer[]): Promise<Omit<RichSample, 'timestamp'>[
     const o = await pipeline.process(jpeg, (i * 1000) / FPS, state);
     state = o.state;
     const s = o.sample;
-    out.push(s ? { face: true, skin: s.skin, regions: s.regions, pixels: s.pixels, background: s.background, pose: s.pose } : { face: false });
+    if (!s) out.push({ face: false });
+    else {
+      const { timestamp: _t, ...observation } = richSampleOf(s);
+      out.push(observation);
+    }
   }
   return out;
 }

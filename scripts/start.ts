@@ -6,7 +6,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadLauncherConfig, loadOrExit } from '@pulsecam/config';
+import { loadLauncherConfig } from '@pulsecam/config';
+import { loadOrExit } from '@pulsecam/lifecycle';
 import { redisAnswers } from '@pulsecam/store';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

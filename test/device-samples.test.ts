@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { detectorFromConfig, estimateSession, pipelineFromConfig } from '@pulsecam/analysis';
 import { loadWorkerConfig } from '@pulsecam/config';
-import type { RichSample } from '@pulsecam/contracts';
+import { richSampleOf, type RichSample } from '@pulsecam/contracts';
 import { meanHeartRate, scenario, SceneRenderer } from '@pulsecam/synth';
 import { renderTrace } from '../bench/render-trace.ts';
 import type { CachedTrace } from '../bench/trace-cache.ts';
@@ -28,7 +28,7 @@ function richSamples(trace: CachedTrace, fromMs: number, toMs: number): RichSamp
     .filter((t) => t > fromMs && t <= toMs)
     .map((t) => {
       const s = byTime.get(t);
-      return s ? { timestamp: t, face: true, skin: s.skin, regions: s.regions, pixels: s.pixels, background: s.background, pose: s.pose } : { timestamp: t, face: false };
+      return s ? richSampleOf(s) : { timestamp: t, face: false };
     });
 }
 
@@ -41,7 +41,8 @@ describe('rich device samples through the service', { timeout: 600_000 }, () => 
     const pipeline = pipelineFromConfig(await detectorFromConfig(config), config);
     trace = await renderTrace(sc, await portraitTemplate(), pipeline);
     truth = meanHeartRate(new SceneRenderer(sc.spec, await portraitTemplate()).physiology, 0, sc.spec.durationSeconds);
-    service = await startService({ workers: 1 });
+    // Every post estimated afresh, to compare each second with the server path.
+    service = await startService({ workers: 1, env: { SAMPLES_ESTIMATE_INTERVAL_MS: '0' } });
   });
   after(async () => {
     await service?.stop();

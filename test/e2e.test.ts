@@ -233,6 +233,12 @@ describe('the service end to end', { timeout: 600_000 }, () => {
         last = r.body;
       }
       assert.ok(typeof last.heart_rate === 'number' && Math.abs(last.heart_rate - 64) < 3, `${fps} fps: ${last.heart_rate}`);
+      // A post right after an estimate reuses it (SAMPLES_ESTIMATE_INTERVAL_MS, 1.5 s by default) and says how old it is.
+      const fresh = await post(service.baseUrl, `/session/${id}/samples`, { samples: [{ timestamp: 5_000_000 + 20_100, r: trace.r[0], g: trace.g[0], b: trace.b[0] }] });
+      const reused = await post(service.baseUrl, `/session/${id}/samples`, { samples: [{ timestamp: 5_000_000 + 20_200, r: trace.r[1], g: trace.g[1], b: trace.b[1] }] });
+      assert.ok(fresh.body.estimate_age_ms >= 0 && fresh.body.estimate_age_ms < 1500, `estimate age ${fresh.body.estimate_age_ms}`);
+      assert.ok(reused.body.estimate_age_ms > 0 && reused.body.estimate_age_ms < 1500, `reused estimate age ${reused.body.estimate_age_ms}`);
+      assert.equal(reused.body.heart_rate, fresh.body.heart_rate);
     }
     const bad = await post(service.baseUrl, `/session/${await createSession(service.baseUrl)}/samples`, { samples: [{ timestamp: 0, r: 300, g: 1, b: 1 }] });
     assert.equal(bad.status, 400);

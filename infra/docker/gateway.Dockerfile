@@ -9,6 +9,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY shared/analysis/package.json shared/analysis/
 COPY shared/config/package.json shared/config/
 COPY shared/contracts/package.json shared/contracts/
+COPY shared/lifecycle/package.json shared/lifecycle/
 COPY shared/dsp/package.json shared/dsp/
 COPY shared/store/package.json shared/store/
 COPY shared/synth/package.json shared/synth/
@@ -29,6 +30,7 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/shared/analysis/package.json shared/analysis/
 COPY --from=build /app/shared/config/package.json shared/config/
 COPY --from=build /app/shared/contracts/package.json shared/contracts/
+COPY --from=build /app/shared/lifecycle/package.json shared/lifecycle/
 COPY --from=build /app/shared/dsp/package.json shared/dsp/
 COPY --from=build /app/shared/store/package.json shared/store/
 COPY --from=build /app/shared/synth/package.json shared/synth/
@@ -50,8 +52,11 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./
 COPY --from=build /app/shared/config shared/config
 COPY --from=build /app/shared/contracts shared/contracts
+COPY --from=build /app/shared/lifecycle shared/lifecycle
 COPY --from=build /app/shared/store shared/store
 COPY --from=build /app/shared/video shared/video
+# The face models and wasm binaries the page's private mode fetches (/vision/...), from the npm packages.
+COPY --from=build /app/shared/vision shared/vision
 COPY --from=build /app/services/gateway services/gateway
 COPY --from=build /app/services/web/dist services/web/dist
 # The API-key CLI: docker compose exec gateway node --import tsx scripts/keys.ts create <name>

@@ -8,6 +8,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY shared/analysis/package.json shared/analysis/
 COPY shared/config/package.json shared/config/
 COPY shared/contracts/package.json shared/contracts/
+COPY shared/lifecycle/package.json shared/lifecycle/
 COPY shared/dsp/package.json shared/dsp/
 COPY shared/store/package.json shared/store/
 COPY shared/synth/package.json shared/synth/
@@ -27,6 +28,7 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/shared/analysis/package.json shared/analysis/
 COPY --from=build /app/shared/config/package.json shared/config/
 COPY --from=build /app/shared/contracts/package.json shared/contracts/
+COPY --from=build /app/shared/lifecycle/package.json shared/lifecycle/
 COPY --from=build /app/shared/dsp/package.json shared/dsp/
 COPY --from=build /app/shared/store/package.json shared/store/
 COPY --from=build /app/shared/synth/package.json shared/synth/
@@ -48,6 +50,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/shared/analysis shared/analysis
 COPY --from=build /app/shared/config shared/config
 COPY --from=build /app/shared/contracts shared/contracts
+COPY --from=build /app/shared/lifecycle shared/lifecycle
 COPY --from=build /app/shared/dsp shared/dsp
 COPY --from=build /app/shared/store shared/store
 COPY --from=build /app/shared/video shared/video

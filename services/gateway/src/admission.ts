@@ -4,6 +4,7 @@
  * wait (queue-depth admission: a fast 503 with Retry-After, not a 504 later); and the work
  * waiting for this session, and image bytes waiting in all, stay within their caps (work ledger).
  */
+import { sessionNotFoundDetail } from '@pulsecam/contracts';
 import type { SessionMeta, SessionStore, WorkLedger, WorkLimits } from '@pulsecam/store';
 import { ApiError, type FieldError } from './errors.ts';
 import type { JobQueue } from './job-queue.ts';
@@ -26,7 +27,7 @@ export interface FramesAdmission {
 }
 
 export function sessionNotFound(id: string): ApiError {
-  return new ApiError('session_not_found', `session ${id} does not exist or has expired`, [
+  return new ApiError('session_not_found', sessionNotFoundDetail(id), [
     { field: 'session_id', message: 'unknown or expired session: create one with POST /create-session' },
   ]);
 }

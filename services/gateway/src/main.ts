@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { loadGatewayConfig, loadOrExit, onShutdown } from '@pulsecam/config';
+import { loadGatewayConfig } from '@pulsecam/config';
+import { loadOrExit, onShutdown } from '@pulsecam/lifecycle';
 import { connectRedis, connectRequestRedis, SessionStore } from '@pulsecam/store';
 import { createApp } from './app.ts';
 import { JobQueue } from './job-queue.ts';

@@ -31,6 +31,8 @@ export interface SamplesResponse extends Estimate {
   accepted: number;
   stored: number;
   refused: { field: string; message: string }[];
+  /** 0: made for this post; else the newest estimate, reused while recent. */
+  estimate_age_ms: number;
 }
 
 /** How the service analyses frames (GET /status): private mode runs the same vision with these. */

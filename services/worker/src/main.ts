@@ -1,6 +1,7 @@
 /** Worker process: load models, consume the queue, serve /metrics, shut down cleanly. */
 import { pino } from 'pino';
-import { loadOrExit, loadWorkerConfig, onShutdown } from '@pulsecam/config';
+import { loadWorkerConfig } from '@pulsecam/config';
+import { loadOrExit, onShutdown } from '@pulsecam/lifecycle';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { beat, connectRedis, forget, SessionStore, VideoStore, WorkLedger, type WorkerBeat } from '@pulsecam/store';

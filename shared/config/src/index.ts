@@ -51,6 +51,12 @@ export const GatewayEnv = CommonEnv.extend({
   /** Largest decoded image accepted, in bytes. */
   MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(4 * 1024 * 1024),
   MAX_BATCH_IMAGES: z.coerce.number().int().min(1).max(1000).default(64),
+  /**
+   * A samples post reuses the session's newest estimate while it is younger than this (0: every
+   * post is estimated afresh). Devices post every second; estimating every other post halves the
+   * workers' share of private mode (see the README's Speed section).
+   */
+  SAMPLES_ESTIMATE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
   /** Most colour samples one POST /session/{id}/samples may carry. */
   MAX_SAMPLES_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).default(1800),
   /** Largest request body (JSON or multipart), in bytes. */
@@ -163,4 +169,3 @@ export const loadWorkerConfig = (src: Record<string, string | undefined> = proce
   load(WorkerEnv, src);
 export const loadLauncherConfig = (src: Record<string, string | undefined> = process.env): LauncherConfig =>
   load(LauncherEnv, src);
-export * from './lifecycle.ts';

@@ -112,6 +112,9 @@ export const SamplesResponse = Estimate.extend({
   accepted: z.number().int().meta({ description: 'Samples that fit the session timeline (stored now, or already stored by an earlier send of the same capture time).' }),
   stored: z.number().int().meta({ description: 'Samples newly stored by this request (a capture time already stored is not stored twice).' }),
   refused: z.array(z.object({ field: z.string(), message: z.string() })).meta({ description: 'Samples refused: capture time outside the session timeline.' }),
+  estimate_age_ms: z.number().int().nonnegative().meta({
+    description: 'How old the estimate is: 0 when it was made for this request; otherwise the session\'s newest estimate, reused while younger than the service\'s SAMPLES_ESTIMATE_INTERVAL_MS (devices posting every second get a fresh one every other post).',
+  }),
 }).meta({ id: 'SamplesResponse' });
 
 export const CreateSessionResponse = z

@@ -64,6 +64,11 @@ export type ResultOf<K extends JobName> = z.infer<(typeof jobs)[K]['result']>;
 export const JOB_NAMES = Object.keys(jobs) as JobName[];
 
 /** Why a job failed for good, in words a client can be shown: the codes the gateway maps to HTTP. */
+/** The one wording of a missing session, for the gateway's answers and the workers' failures alike. */
+export function sessionNotFoundDetail(sessionId: string): string {
+  return `session ${sessionId} does not exist or has expired`;
+}
+
 export const JOB_ERROR_CODES = ['invalid_image', 'image_too_large', 'session_not_found', 'invalid_payload', 'invalid_video', 'no_face', 'video_gone'] as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
 /** The codes a failed video job reports as `error_code` (anything else reads as `internal`). */

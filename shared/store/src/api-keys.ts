@@ -2,6 +2,7 @@
  * API keys (AUTH=keys): each key has a name, optional per-key limits and an admin flag. Redis
  * holds only the key's SHA-256; the plain key is printed once by `npm run keys -- create`.
  */
+import { defineScripts, type ScriptCall } from './scripts.ts';
 import type { Redis } from 'ioredis';
 import { apiKeyKeys } from '@pulsecam/contracts';
 import { hashSecret, newSecret } from './secrets.ts';
@@ -45,6 +46,7 @@ return 1
 `;
 
 export class ApiKeyStore {
+  private readonly scripts: Record<'apiKeyCreate' | 'apiKeyRevoke', ScriptCall>;
   private readonly keys: ReturnType<typeof apiKeyKeys>;
 
   constructor(
@@ -52,6 +54,7 @@ export class ApiKeyStore {
     prefix: string,
   ) {
     this.keys = apiKeyKeys(prefix);
+    this.scripts = defineScripts(redis, { apiKeyCreate: { numberOfKeys: 2, lua: CREATE_SCRIPT }, apiKeyRevoke: { numberOfKeys: 2, lua: REVOKE_SCRIPT } });
   }
 
   /** Creates a key and returns it in plain text (the only time it exists outside the client). */
@@ -66,7 +69,7 @@ export class ApiKeyStore {
       rpm: options.rpm ?? null,
       fps: options.fps ?? null,
     };
-    const ok = await this.redis.eval(CREATE_SCRIPT, 2, this.keys.byHash, this.keys.byName, name, hashSecret(key), JSON.stringify(record));
+    const ok = await this.scripts.apiKeyCreate([this.keys.byHash, this.keys.byName], [name, hashSecret(key), JSON.stringify(record)]);
     if (ok !== 1) throw new ApiKeyExistsError(`a key named "${name}" exists; revoke it first or choose another name`);
     return { key, record };
   }
@@ -84,6 +87,6 @@ export class ApiKeyStore {
 
   /** Revokes a key by name; false when no key has that name. */
   async revoke(name: string): Promise<boolean> {
-    return (await this.redis.eval(REVOKE_SCRIPT, 2, this.keys.byHash, this.keys.byName, name)) === 1;
+    return (await this.scripts.apiKeyRevoke([this.keys.byHash, this.keys.byName], [name])) === 1;
   }
 }

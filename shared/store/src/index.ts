@@ -6,3 +6,4 @@ export * from './secrets.ts';
 export * from './api-keys.ts';
 export * from './work-ledger.ts';
 export * from './video-store.ts';
+export * from './scripts.ts';

@@ -5,6 +5,7 @@
  * the MAX_SESSIONS limit. Every multi-key change is one Lua script, so concurrent workers and
  * gateways cannot interleave half-done updates.
  */
+import { defineScripts } from './scripts.ts';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ownerSessionsKey, sessionIndexKey, sessionKeys } from '@pulsecam/contracts';
@@ -68,6 +69,14 @@ redis.call('PEXPIRE', KEYS[3], ARGV[9])
 return 1
 `;
 
+// Shared by the append and touch scripts (KEYS: index, meta, trace; ARGV[3]: the session id;
+// locals now, ttl): the session was active now, its keys live another TTL.
+const KEEP_ALIVE = `
+redis.call('HSET', KEYS[2], 'last_seen', now)
+redis.call('PEXPIRE', KEYS[2], ttl)
+if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ttl) end
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[3])`;
+
 // KEYS: index, meta, trace.
 // ARGV: now, ttl ms, id, (unused), newest frame ts, buffer ms, max samples, box json, track json,
 // samples with a face, then (score, member) pairs (samples first, then no-face markers). Empty
@@ -104,23 +113,41 @@ if added > 0 then
   if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1) end
 end
 if ARGV[8] ~= '' then redis.call('HSET', KEYS[2], 'last_box', ARGV[8]) end
-redis.call('HSET', KEYS[2], 'last_seen', now)
-redis.call('PEXPIRE', KEYS[2], ttl)
-if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ttl) end
-redis.call('ZADD', KEYS[1], now + ttl, ARGV[3])
+${KEEP_ALIVE}
 return added
 `;
 
+// KEYS: index, meta, trace. ARGV: now, ttl ms, id.
 const TOUCH_SCRIPT = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
-redis.call('HSET', KEYS[2], 'last_seen', now)
-redis.call('PEXPIRE', KEYS[2], ttl)
-if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ttl) end
-redis.call('ZADD', KEYS[1], now + ttl, ARGV[3])
+${KEEP_ALIVE}
 return 1
 `;
+
+// KEYS: lock. ARGV: token, ttl ms. Extends the lock only for its holder.
+const RENEW_LOCK_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+// KEYS: lock. ARGV: token. Frees the lock only for its holder.
+const UNLOCK_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+// KEYS: meta. ARGV: clock. Sets the session's clock once; returns the one it has (false: no session).
+const CLAIM_CLOCK_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 0 then return false end redis.call('HSETNX', KEYS[1], 'clock', ARGV[1]) return redis.call('HGET', KEYS[1], 'clock')";
+// KEYS: meta. ARGV: capture time. Raises admitted_ts (never lowers it) on a live session.
+const NOTE_ADMITTED_SCRIPT =
+  "if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('HGET', KEYS[1], 'admitted_ts') or '-1') < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'admitted_ts', ARGV[1]) end return 1";
+// KEYS: meta. ARGV: estimate json, now. Only on a live session, so a late job cannot resurrect a deleted one.
+const SAVE_ESTIMATE_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'estimate', ARGV[1], 'estimate_at', ARGV[2]) end return 1";
+
+const SESSION_SCRIPTS = {
+  sessionCreate: { numberOfKeys: 3, lua: CREATE_SCRIPT },
+  sessionAppend: { numberOfKeys: 3, lua: APPEND_SCRIPT },
+  sessionTouch: { numberOfKeys: 3, lua: TOUCH_SCRIPT },
+  sessionRenewLock: { numberOfKeys: 1, lua: RENEW_LOCK_SCRIPT },
+  sessionUnlock: { numberOfKeys: 1, lua: UNLOCK_SCRIPT },
+  sessionClaimClock: { numberOfKeys: 1, lua: CLAIM_CLOCK_SCRIPT },
+  sessionNoteAdmitted: { numberOfKeys: 1, lua: NOTE_ADMITTED_SCRIPT },
+  sessionSaveEstimate: { numberOfKeys: 1, lua: SAVE_ESTIMATE_SCRIPT },
+};
 
 export class SessionLimitError extends Error {
   override readonly name = 'SessionLimitError';
@@ -137,12 +164,16 @@ export class SessionLimitError extends Error {
 const OWNER_SET_TTL_FLOOR_MS = 24 * 3600_000;
 
 export class SessionStore {
+  private readonly scripts: ReturnType<typeof defineScripts<keyof typeof SESSION_SCRIPTS>>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     readonly limits: SessionLimits,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.scripts = defineScripts(redis, SESSION_SCRIPTS);
+  }
 
   private get ttlMs(): number {
     return this.limits.ttlSeconds * 1000;
@@ -152,12 +183,9 @@ export class SessionStore {
   async create(owner: SessionOwner, tokenHash: string): Promise<string> {
     const id = randomUUID();
     const { meta } = sessionKeys(this.prefix, id);
-    const ok = await this.redis.eval(
-      CREATE_SCRIPT,
-      3,
-      sessionIndexKey(this.prefix),
-      meta,
-      ownerSessionsKey(this.prefix, owner.id),
+    const ok = await this.scripts.sessionCreate(
+      [sessionIndexKey(this.prefix), meta, ownerSessionsKey(this.prefix, owner.id)],
+      [
       this.clock(),
       this.ttlMs,
       this.limits.maxSessions,
@@ -167,6 +195,7 @@ export class SessionStore {
       owner.maxSessions,
       sessionKeys(this.prefix, '').meta,
       Math.max(OWNER_SET_TTL_FLOOR_MS, this.ttlMs),
+      ],
     );
     if (ok === 0) throw new SessionLimitError(`all ${this.limits.maxSessions} sessions of the service are in use`, 'service');
     if (ok !== 1) throw new SessionLimitError(`this client already holds its ${owner.maxSessions} live sessions`, 'client');
@@ -180,7 +209,7 @@ export class SessionStore {
   /** Refreshes the TTL; false when the session does not exist (or expired). */
   async touch(id: string): Promise<boolean> {
     const k = sessionKeys(this.prefix, id);
-    const ok = await this.redis.eval(TOUCH_SCRIPT, 3, sessionIndexKey(this.prefix), k.meta, k.trace, this.clock(), this.ttlMs, id);
+    const ok = await this.scripts.sessionTouch([sessionIndexKey(this.prefix), k.meta, k.trace], [this.clock(), this.ttlMs, id]);
     return ok === 1;
   }
 
@@ -223,18 +252,12 @@ export class SessionStore {
 
   /** Extends the lock if this token still holds it; false when it lapsed (another may hold it now). */
   async renewStreamLock(id: string, token: string, ttlMs: number): Promise<boolean> {
-    const renewed = await this.redis.eval(
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0",
-      1,
-      sessionKeys(this.prefix, id).lock,
-      token,
-      ttlMs,
-    );
+    const renewed = await this.scripts.sessionRenewLock([sessionKeys(this.prefix, id).lock], [token, ttlMs]);
     return renewed === 1;
   }
 
   async unlockStream(id: string, token: string): Promise<void> {
-    await this.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, sessionKeys(this.prefix, id).lock, token);
+    await this.scripts.sessionUnlock([sessionKeys(this.prefix, id).lock], [token]);
   }
 
   /**
@@ -260,12 +283,9 @@ export class SessionStore {
     const pairs: (string | number)[] = [];
     for (const s of samples) pairs.push(s.t, encodeSample(s));
     for (const t of noFaceTimes) pairs.push(t, encodeNoFace(t));
-    const ok = await this.redis.eval(
-      APPEND_SCRIPT,
-      3,
-      sessionIndexKey(this.prefix),
-      k.meta,
-      k.trace,
+    const ok = await this.scripts.sessionAppend(
+      [sessionIndexKey(this.prefix), k.meta, k.trace],
+      [
       this.clock(),
       this.ttlMs,
       id,
@@ -277,6 +297,7 @@ export class SessionStore {
       track ? JSON.stringify(track) : '',
       samples.length,
       ...pairs,
+      ],
     );
     return Number(ok) < 0 ? null : Number(ok);
   }
@@ -309,35 +330,18 @@ export class SessionStore {
   /** Sets the session's clock if it has none yet; returns the clock it has (null: no session). */
   async claimClock(id: string, clock: 'capture' | 'receive'): Promise<'capture' | 'receive' | null> {
     const { meta } = sessionKeys(this.prefix, id);
-    const result = (await this.redis.eval(
-      "if redis.call('EXISTS', KEYS[1]) == 0 then return false end redis.call('HSETNX', KEYS[1], 'clock', ARGV[1]) return redis.call('HGET', KEYS[1], 'clock')",
-      1,
-      meta,
-      clock,
-    )) as string | null;
+    const result = (await this.scripts.sessionClaimClock([meta], [clock])) as string | null;
     return result === 'capture' || result === 'receive' ? result : null;
   }
 
   /** Notes the newest capture time accepted for analysis (queued work counts for the timeline too). */
   async noteAdmitted(id: string, newestTs: number): Promise<void> {
-    await this.redis.eval(
-      "if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('HGET', KEYS[1], 'admitted_ts') or '-1') < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'admitted_ts', ARGV[1]) end return 1",
-      1,
-      sessionKeys(this.prefix, id).meta,
-      newestTs,
-    );
+    await this.scripts.sessionNoteAdmitted([sessionKeys(this.prefix, id).meta], [newestTs]);
   }
 
   async saveEstimate(id: string, estimate: unknown): Promise<void> {
     const { meta } = sessionKeys(this.prefix, id);
-    // HSET only if the session still exists, so a late job cannot resurrect a deleted session.
-    await this.redis.eval(
-      "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'estimate', ARGV[1], 'estimate_at', ARGV[2]) end return 1",
-      1,
-      meta,
-      JSON.stringify(estimate),
-      this.clock(),
-    );
+    await this.scripts.sessionSaveEstimate([meta], [JSON.stringify(estimate), this.clock()]);
   }
 
   /** Live sessions, oldest first, with their metadata (all of them, or one owner's). Expired entries are pruned. */

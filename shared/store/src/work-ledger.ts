@@ -5,6 +5,7 @@
  * gateway releases a job it withdrew. A reservation nobody released (its releaser died) lapses at
  * its deadline, so the totals cannot drift upwards for ever.
  */
+import { defineScripts, type ScriptCall } from './scripts.ts';
 import type { Redis } from 'ioredis';
 import { workLedgerKeys } from '@pulsecam/contracts';
 
@@ -70,6 +71,7 @@ return release(KEYS[1], KEYS[2], KEYS[3], ARGV[1])
 `;
 
 export class WorkLedger {
+  private readonly scripts: Record<'workReserve' | 'workRelease', ScriptCall>;
   private readonly keys: ReturnType<typeof workLedgerKeys>;
 
   constructor(
@@ -78,24 +80,14 @@ export class WorkLedger {
     private readonly clock: () => number = Date.now,
   ) {
     this.keys = workLedgerKeys(prefix);
+    this.scripts = defineScripts(redis, { workReserve: { numberOfKeys: 3, lua: RESERVE_SCRIPT }, workRelease: { numberOfKeys: 3, lua: RELEASE_SCRIPT } });
   }
 
   async reserve(r: Reservation, limits: WorkLimits): Promise<ReserveVerdict> {
     const { jobs, deadlines, totals } = this.keys;
-    const out = (await this.redis.eval(
-      RESERVE_SCRIPT,
-      3,
-      jobs,
-      deadlines,
-      totals,
-      this.clock(),
-      r.jobId,
-      r.sessionId,
-      r.frames,
-      r.bytes,
-      r.deadline,
-      limits.maxSessionFrames,
-      limits.maxQueuedBytes,
+    const out = (await this.scripts.workReserve(
+      [jobs, deadlines, totals],
+      [this.clock(), r.jobId, r.sessionId, r.frames, r.bytes, r.deadline, limits.maxSessionFrames, limits.maxQueuedBytes],
     )) as number[];
     if (out[0] === 0) return { ok: true };
     return { ok: false, limit: out[0] === 1 ? 'session_frames' : 'queued_bytes', current: Number(out[1]) };
@@ -104,7 +96,7 @@ export class WorkLedger {
   /** Releases a job's reservation; false when it held none (already released, or never reserved). */
   async release(jobId: string): Promise<boolean> {
     const { jobs, deadlines, totals } = this.keys;
-    return (await this.redis.eval(RELEASE_SCRIPT, 3, jobs, deadlines, totals, jobId)) === 1;
+    return (await this.scripts.workRelease([jobs, deadlines, totals], [jobId])) === 1;
   }
 
   /** Frames waiting for one session, and bytes and jobs waiting in all. */

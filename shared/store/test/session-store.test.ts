@@ -244,3 +244,35 @@ describe('SessionStore.recordSamples on real Redis', () => {
     assert.equal(await store.recordSamples('00000000-0000-4000-8000-000000000000', samples), null);
   });
 });
+
+describe('Lua scripts are registered once and run by hash', () => {
+  test('after the first call, every call is an EVALSHA; a flushed script cache is reloaded by itself', async () => {
+    const { redis } = await connectTestRedis();
+    const { redis: watcher } = await connectTestRedis();
+    const prefix = testPrefix();
+    const seen: string[] = [];
+    const monitor = await watcher.monitor();
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (/^eval/i.test(args[0]) && args.some((a) => String(a).startsWith(prefix))) seen.push(args[0].toLowerCase());
+    });
+    try {
+      const store = new SessionStore(redis, prefix, limits);
+      const id = await store.create(owner, hashSecret('token'));
+      for (let i = 0; i < 3; i++) assert.equal(await store.touch(id), true);
+      await redis.script('FLUSH');
+      assert.equal(await store.touch(id), true, 'works after SCRIPT FLUSH');
+      assert.equal(await store.touch(id), true);
+      // Let the monitor catch up with the last commands.
+      await new Promise((r) => setTimeout(r, 200));
+      // create + 5 touches: the first use of each script on a connection is one EVAL (it loads the
+      // script); every later call is an EVALSHA. The one right after the flush finds no script
+      // (NOSCRIPT) and is sent again as EVAL; the next is by hash again.
+      assert.deepEqual(seen, ['eval', 'eval', 'evalsha', 'evalsha', 'evalsha', 'eval', 'evalsha']);
+      await cleanPrefix(redis, prefix);
+    } finally {
+      monitor.disconnect();
+      await redis.quit();
+      watcher.disconnect();
+    }
+  });
+});

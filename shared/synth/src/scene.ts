@@ -4,7 +4,7 @@
  * light that stays put in the world (so shading and glare slide over the skin as it moves), the
  * camera applies per-channel gains, sensor noise, optional blur, and JPEG compression.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { createPhysiology, type Physiology, type PhysiologySpec } from './physiology.ts';
 import { gaussianTable, mulberry32 } from './random.ts';
 import type { FaceTemplate } from './face-template.ts';
@@ -142,13 +142,27 @@ export class SceneRenderer {
     return this.finish(out, t);
   }
 
+  /** The camera's image of frame `index` before any compression (what a device measuring itself sees). */
+  async renderPixels(index: number): Promise<{ timestampMs: number; data: Uint8Array; width: number; height: number }> {
+    const { width, height } = this.spec;
+    const data = this.spec.blurSigma > 0 ? new Uint8Array(await this.camera(index).raw().toBuffer()) : this.renderRaw(this.times[index]);
+    return { timestampMs: this.timestampMs(index), data, width, height };
+  }
+
+  /** Frame `index` as the camera's JPEG (what an app uploading frames sends). */
   async renderFrame(index: number): Promise<RenderedFrame> {
-    const t = this.times[index];
-    const raw = this.renderRaw(t);
-    let image = sharp(raw, { raw: { width: this.spec.width, height: this.spec.height, channels: 3 } });
-    if (this.spec.blurSigma > 0) image = image.blur(this.spec.blurSigma);
-    const jpeg = await image.jpeg({ quality: this.spec.jpegQuality, chromaSubsampling: '4:2:0' }).toBuffer();
-    return { index, timestampMs: Math.round(t * 1000 * 1000) / 1000, jpeg };
+    const jpeg = await this.camera(index).jpeg({ quality: this.spec.jpegQuality, chromaSubsampling: '4:2:0' }).toBuffer();
+    return { index, timestampMs: this.timestampMs(index), jpeg };
+  }
+
+  private timestampMs(index: number): number {
+    return Math.round(this.times[index] * 1000 * 1000) / 1000;
+  }
+
+  /** The rendered frame through the camera's optics (blur), ready to encode. */
+  private camera(index: number): Sharp {
+    const image = sharp(this.renderRaw(this.times[index]), { raw: { width: this.spec.width, height: this.spec.height, channels: 3 } });
+    return this.spec.blurSigma > 0 ? image.blur(this.spec.blurSigma) : image;
   }
 
   /**

@@ -6,7 +6,7 @@
  * refused.
  */
 import { Router } from 'express';
-import { requestSchemas, traceSampleOfRich } from '@pulsecam/contracts';
+import { requestSchemas, traceSampleOfRich, type Estimate } from '@pulsecam/contracts';
 import type { TraceSample } from '@pulsecam/store';
 import { admitFrames, admitWork, sessionNotFound } from '../admission.ts';
 import { clientOf } from '../client-identity.ts';
@@ -30,8 +30,11 @@ export function samplesRouter(deps: RouteDeps): Router {
     const times = body.samples.map((s, i) => ({ timestamp: s.timestamp, t: s.timestamp, field: `samples.${i}.timestamp` }));
     const client = clientOf(res);
     const meta = await openSession(store, id, req, client);
+    // A recent estimate is reused (no job); otherwise the workers must not be too far behind.
+    const age = meta.lastEstimate && meta.estimatedAt !== null ? Date.now() - meta.estimatedAt : Infinity;
+    const reuse = age < config.SAMPLES_ESTIMATE_INTERVAL_MS;
     // Overload and rate first: a refused request must not move the session's timeline on.
-    await admitWork(jobs, config.MAX_QUEUED_JOBS);
+    if (!reuse) await admitWork(jobs, config.MAX_QUEUED_JOBS);
     await rates.frames(client, body.samples.length);
     const admission = await admitFrames(store, meta, times, clockLimits);
     const samples: TraceSample[] = [];
@@ -45,9 +48,14 @@ export function samplesRouter(deps: RouteDeps): Router {
     const stored = await store.recordSamples(id, samples, noFaceTimes);
     if (stored === null) throw sessionNotFound(id);
     metrics.framesSubmitted.inc({ endpoint: 'samples' }, samples.length);
+    const answer = { session_id: id, accepted: admission.accepted.length, stored, refused: admission.refused.map(({ field, message }) => ({ field, message })) };
+    if (reuse) {
+      res.json({ ...answer, ...(meta.lastEstimate as Estimate), estimate_age_ms: Math.max(1, Math.round(age)) });
+      return;
+    }
     try {
       const estimate = await jobs.run('session.estimate', { session_id: id }, config.JOB_TIMEOUT_MS);
-      res.json({ session_id: id, accepted: admission.accepted.length, stored, refused: admission.refused.map(({ field, message }) => ({ field, message })), ...estimate });
+      res.json({ ...answer, ...estimate, estimate_age_ms: 0 });
     } catch (err) {
       throw apiErrorFromJob(err);
     }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Estimate } from '@pulsecam/contracts';
+import { sessionNotFoundDetail, type Estimate } from '@pulsecam/contracts';
 import { hashSecret, newSecret, SessionLimitError, type SessionMeta } from '@pulsecam/store';
 import { clientOf } from '../client-identity.ts';
 import type { RouteDeps } from '../deps.ts';
@@ -77,7 +77,7 @@ export function sessionsRouter(deps: RouteDeps): Router {
   router.delete('/session/:id', async (req, res) => {
     const { id } = parseOrThrow(SessionIdParam, req.params);
     const meta = await openSession(store, id, req, clientOf(res));
-    if (!(await store.delete(id, meta.owner))) throw new ApiError('session_not_found', `session ${id} does not exist or has expired`);
+    if (!(await store.delete(id, meta.owner))) throw new ApiError('session_not_found', sessionNotFoundDetail(id));
     res.json({ session_id: id, message: 'Session deleted' });
   });
 

@@ -5,12 +5,10 @@ import type { Logger } from 'pino';
  * tracking state and the frame count in one Redis step, then estimate once for the batch.
  */
 import { randomUUID } from 'node:crypto';
-import type { PayloadOf, ResultOf } from '@pulsecam/contracts';
+import { sessionNotFoundDetail, type PayloadOf, type ResultOf } from '@pulsecam/contracts';
 import type { TrackState } from '@pulsecam/vision';
 import type { TraceSample } from '@pulsecam/store';
-import { estimateSession } from '@pulsecam/analysis';
-import { ImageDecodeError } from '@pulsecam/analysis';
-import { sourceRegions, toSourceBox, type FrameOutcome } from '@pulsecam/analysis';
+import { estimateSession, ImageDecodeError, sourceRegions, toSourceBox, type FrameOutcome } from '@pulsecam/analysis';
 import type { Handler, HandlerContext } from './context.ts';
 import { permanentFailure, StreamBusyError } from './errors.ts';
 
@@ -55,7 +53,7 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
   const started = performance.now();
   const id = payload.session_id;
   const meta = await ctx.store.meta(id);
-  if (!meta) throw permanentFailure('session_not_found', `session ${id} does not exist or has expired`);
+  if (!meta) throw permanentFailure('session_not_found', sessionNotFoundDetail(id));
 
   // Capture order, whatever order the frames were sent in; results go back in the sent order.
   const order = payload.frames.map((_, i) => i).sort((a, b) => payload.frames[a].timestamp_ms - payload.frames[b].timestamp_ms);

@@ -1,5 +1,5 @@
-/** Process start and stop, shared by every service's main.ts. */
-import { ConfigError } from './index.ts';
+/** Process start and stop, shared by every service's main.ts and the launcher: config errors as one line, signals as an ordered shutdown. */
+import { ConfigError } from '@pulsecam/config';
 
 /** Loads configuration; on a bad setting prints one line naming every bad setting and exits 2. */
 export function loadOrExit<T>(service: string, load: () => T): T {
