@@ -5,6 +5,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { checkAnswer } from './contract.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 export const SECRETS_FILE = path.join(root, 'test-artifacts', 'secrets.txt');
@@ -36,13 +37,17 @@ function sessionIdOf(url: string, body: unknown): string | undefined {
   return undefined;
 }
 
-/** fetch(), with the session's Bearer token added, and new sessions' tokens remembered. */
+/**
+ * fetch(), with the session's Bearer token added, new sessions' tokens remembered, and every
+ * answer checked against the contract (support/contract.ts).
+ */
 export async function apiFetch(url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   const id = sessionIdOf(url, init.body);
   const token = id ? tokens.get(id) : undefined;
   if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`);
   const res = await fetch(url, { ...init, headers });
+  checkAnswer(init.method ?? 'GET', url, res.status, res.headers.get('content-type') ?? '', await res.clone().text());
   if (url.endsWith('/create-session') && res.status === 201) {
     const created = (await res.clone().json()) as { session_id: string; session_token: string };
     tokens.set(created.session_id, created.session_token);

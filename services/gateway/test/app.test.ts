@@ -2,6 +2,7 @@
  * The gateway through createApp() on a real port and real Redis, with no workers: validation,
  * sessions, limits, problem details, docs and metrics.
  */
+import { checkAnswer } from '../../../test/support/contract.ts';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -74,6 +75,7 @@ describe('gateway HTTP API (no workers)', () => {
       body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
     });
     const text = await res.text();
+    checkAnswer(method, base + path, res.status, res.headers.get('content-type') ?? '', text);
     const json = (text ? JSON.parse(text) : {}) as Json;
     if (path === '/create-session' && res.status === 201) tokens.set(json.session_id, json.session_token);
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: json, headers: res.headers };
@@ -226,6 +228,49 @@ describe('gateway HTTP API (no workers)', () => {
     assert.equal(refusedAsync.status, 503);
     await jobs.queue.obliterate({ force: true });
     await req('DELETE', `/session/${id}`);
+  });
+
+  test('every documented request example, JSON and multipart, passes validation (the example session is unknown: 404, never 400)', async (t) => {
+    const spec = (await req('GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> }; parameters?: { name: string; in: string; schema: { enum?: string[] } }[] }>>;
+      components: { schemas: Record<string, { example?: Record<string, unknown>; properties?: Record<string, unknown> }> };
+    };
+    const schemaOf = (ref: string | undefined) => (ref ? spec.components.schemas[ref.split('/').pop()!] : undefined);
+    let sent = 0;
+    for (const [path, operations] of Object.entries(spec.paths)) {
+      for (const [method, op] of Object.entries(operations)) {
+        const json = schemaOf(op.requestBody?.content['application/json']?.schema.$ref);
+        if (json?.example) {
+          const example = json.example as { session_id?: string };
+          const url = path.replace('{id}', example.session_id ?? '3f0c3a0e-7a55-4c1b-9d38-1f2b1f0c9a11');
+          const r = await req(method.toUpperCase(), url, example);
+          assert.equal(r.status, 404, `${method} ${path} example: ${JSON.stringify(r.body)}`);
+          assert.equal(r.body.code, 'session_not_found');
+          sent++;
+        }
+        const form = schemaOf(op.requestBody?.content['multipart/form-data']?.schema.$ref);
+        if (form?.properties && 'session_id' in form.properties) {
+          // The form as documented: its fields, the example image in each file field.
+          const jpeg = Buffer.from((schemaOf('AnalyzeImageRequest')!.example as { image_data: string }).image_data, 'base64');
+          const body = new FormData();
+          body.set('session_id', '3f0c3a0e-7a55-4c1b-9d38-1f2b1f0c9a11');
+          if ('image' in form.properties) body.set('image', new Blob([jpeg], { type: 'image/jpeg' }), 'frame.jpg');
+          if ('images' in form.properties) for (let i = 0; i < 2; i++) body.append('images', new Blob([jpeg], { type: 'image/jpeg' }), `frame-${i}.jpg`);
+          if ('timestamp' in form.properties) body.set('timestamp', '1717000000000');
+          if ('timestamps' in form.properties) body.set('timestamps', '1717000000000,1717000000100');
+          const res = await fetch(base + path, { method: method.toUpperCase(), body });
+          const text = await res.text();
+          checkAnswer(method.toUpperCase(), base + path, res.status, res.headers.get('content-type') ?? '', text);
+          assert.equal(res.status, 404, `${method} ${path} multipart form: ${text}`);
+          sent++;
+        }
+      }
+    }
+    t.diagnostic(`${sent} documented examples sent`);
+    assert.ok(sent >= 5, `${sent} examples`);
+    // The async flag is documented as accepted: true/false and 1/0.
+    const asyncParam = spec.paths['/analyze-image'].post.parameters?.find((p) => p.name === 'async');
+    assert.deepEqual([...(asyncParam?.schema.enum ?? [])].sort(), ['0', '1', 'false', 'true']);
   });
 
   test('OpenAPI spec lists every endpoint; /docs is served locally', async () => {

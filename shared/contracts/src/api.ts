@@ -26,10 +26,49 @@ export interface ApiLimits {
 
 const Channel = z.number().finite().min(0).max(255);
 
+/** Path parameters. */
+export const SessionIdParam = z.object({ id: SessionId });
+export const JobIdParam = z.object({ id: z.string().uuid() });
+
+/** ?async on the analysis routes: true or 1 answers 202 with a job id; false, 0 or absent waits. */
+export const AsyncQuery = z.object({
+  async: z.enum(['true', 'false', '1', '0']).optional().meta({ description: 'true (or 1): answer 202 with a job id instead of waiting; false (or 0, or absent): wait for the result.' }),
+});
+
+const BinaryFile = (description: string) => z.string().meta({ format: 'binary', description });
+
+/**
+ * The multipart/form-data forms. Their text fields are read into the JSON request's shape and
+ * validated by it (so errors name the same fields either way); these describe the form itself.
+ */
+export function multipartForms(limits: ApiLimits) {
+  const AnalyzeImageForm = z
+    .object({
+      session_id: SessionId,
+      image: BinaryFile('JPEG, PNG or WebP file'),
+      timestamp: z.string().optional().meta({ description: 'Capture time of the frame (ms, a number).' }),
+    })
+    .meta({ id: 'AnalyzeImageForm' });
+  const AnalyzeBatchForm = z
+    .object({
+      session_id: SessionId,
+      images: z.array(BinaryFile('JPEG, PNG or WebP file')).min(1).max(limits.maxBatchImages),
+      timestamps: z.string().optional().meta({ description: 'Comma-separated capture times (ms), one per image, in order.' }),
+    })
+    .meta({ id: 'AnalyzeBatchForm' });
+  const AnalyzeVideoForm = z.object({ video: BinaryFile('The video file (mp4, webm, mov, avi, mkv)') }).meta({ id: 'AnalyzeVideoForm' });
+  return { AnalyzeImageForm, AnalyzeBatchForm, AnalyzeVideoForm };
+}
+
+/** A 32x32 JPEG (the smallest image accepted), for the documented examples. */
+const EXAMPLE_JPEG =
+  '/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAAgACADASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAT/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAAAAT/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCgBOtAAAAAAf/Z';
+const EXAMPLE_SESSION = '3f0c3a0e-7a55-4c1b-9d38-1f2b1f0c9a11';
+
 export function requestSchemas(limits: ApiLimits) {
   const AnalyzeImageRequest = z
     .object({ session_id: SessionId, image_data: ImageData, timestamp: Timestamp })
-    .meta({ id: 'AnalyzeImageRequest' });
+    .meta({ id: 'AnalyzeImageRequest', example: { session_id: EXAMPLE_SESSION, image_data: EXAMPLE_JPEG, timestamp: 1_717_000_000_000 } });
   const AnalyzeBatchRequest = z
     .object({
       session_id: SessionId,
@@ -38,7 +77,16 @@ export function requestSchemas(limits: ApiLimits) {
         .min(1)
         .max(limits.maxBatchImages),
     })
-    .meta({ id: 'AnalyzeBatchRequest' });
+    .meta({
+      id: 'AnalyzeBatchRequest',
+      example: {
+        session_id: EXAMPLE_SESSION,
+        images: [
+          { image_data: EXAMPLE_JPEG, timestamp: 1_717_000_000_000 },
+          { image_data: EXAMPLE_JPEG, timestamp: 1_717_000_000_100 },
+        ],
+      },
+    });
   const SamplesRequest = z
     .object({
       samples: z
@@ -50,7 +98,28 @@ export function requestSchemas(limits: ApiLimits) {
             'One entry per frame, measured on the device, in either form: rich (the observation a worker makes: face found, skin, regions, pose, background) or plain ({timestamp, r, g, b}). Any frame rate from 10 to 60 fps.',
         }),
     })
-    .meta({ id: 'SamplesRequest' });
+    .meta({
+      id: 'SamplesRequest',
+      example: {
+        samples: [
+          {
+            timestamp: 1_717_000_000_000,
+            face: true,
+            skin: [171.2, 120.4, 95.1],
+            regions: [
+              [168.9, 118.2, 93.0],
+              [173.5, 122.1, 96.8],
+              [172.8, 121.5, 96.2],
+            ],
+            pixels: [812, 1034, 1011],
+            background: [96.3, 101.7, 104.2],
+            pose: [320.5, 241.2, 88.4, 0.03],
+          },
+          { timestamp: 1_717_000_000_100, face: false },
+          { timestamp: 1_717_000_000_200, r: 171.0, g: 120.6, b: 95.0 },
+        ],
+      },
+    });
   return { AnalyzeImageRequest, AnalyzeBatchRequest, SamplesRequest };
 }
 

@@ -4,3 +4,4 @@ export * from './jobs.ts';
 export * from './keys.ts';
 export * from './video.ts';
 export * from './sample.ts';
+export * from './responses.ts';

@@ -1,6 +1,2 @@
-import { z } from 'zod';
-import { SessionId } from '@pulsecam/contracts';
-
-export const SessionIdParam = z.object({ id: SessionId });
-export const JobIdParam = z.object({ id: z.string().uuid() });
-export const AsyncQuery = z.object({ async: z.enum(['true', 'false', '1', '0']).optional() });
+/** Path and query parameters: the contract's, re-exported where the routes read them. */
+export { AsyncQuery, JobIdParam, SessionIdParam } from '@pulsecam/contracts';
