@@ -235,6 +235,22 @@ describe('pulsecam analyze (command line, no service)', { timeout: 600_000 }, ()
       }
     });
 
+    test('pulsecam analyze --server: the service analyses the file through @pulsecam/client, the CLI shows and writes the same result', async () => {
+      const json = path.join(dir, 'remote.json');
+      const run = await runCli(['analyze', files.still, '--server', service.baseUrl, '--json', json]);
+      assert.equal(run.code, 0, run.stderr);
+      const remote = VideoResult.parse(JSON.parse(readFileSync(json, 'utf8')));
+      assert.deepEqual(remote.series, cliResult.series);
+      assert.deepEqual(remote.summary, cliResult.summary);
+      assert.equal(run.stdout.split('\n').filter((l) => /^\s+\d+\s/.test(l)).length, cliResult.series.length, 'one table row per second');
+      const nobody = await runCli(['analyze', files.still, '--server', 'http://127.0.0.1:1']);
+      assert.equal(nobody.code, 1);
+      assert.match(nobody.stderr.trim(), /^pulsecam: nothing answers at http:\/\/127\.0\.0\.1:1: start the service/);
+      const usage = await runCli(['analyze', files.still, '--server', service.baseUrl, '--report', path.join(dir, 'r.html')]);
+      assert.equal(usage.code, 2);
+      assert.match(usage.stderr, /--report needs the frames/);
+    });
+
     test('a 60 s video cut in 3 segments agrees with the same video analysed whole', async (t) => {
       const whole = await runCli(['analyze', files.motion, '--json', path.join(dir, 'motion.json'), '--quiet']);
       assert.equal(whole.code, 0, whole.stderr);
