@@ -17,6 +17,20 @@ import {
   type RichTrace,
 } from '@pulsecam/dsp';
 import type { TraceSample } from '@pulsecam/store';
+import {
+  BEAT_BAND_FLOOR_HZ,
+  BEAT_BAND_HIGH,
+  BEAT_BAND_LOW,
+  BEAT_QUALITY_FULL,
+  BREATHING_MIN_QUALITY,
+  FACE_LOST_MS,
+  HOLD_STILL_MOTION,
+  HOLD_STILL_SPAN_MS,
+  HRV_MIN_QUALITY,
+  MAX_GAP_MS,
+  MIN_SAMPLES_PER_SECOND,
+  WAVEFORM_FS,
+} from './tuning.ts';
 
 export type EstimatorName = MethodName | 'pulsecam';
 
@@ -34,31 +48,11 @@ export interface EstimateSettings {
   minChromaShare?: number;
 }
 
-/**
- * The qualities from which RMSSD and breathing rate are answered (null below, with the quality).
- * On the benchmark (`npm run bench:accuracy -- --calibrate`) neither is accurate at any quality:
- * RMSSD errors ~95 ms against true values of 30-50 ms, breathing errors 4-5 breaths/min, flat
- * across quality bins. So both are withheld until the beat timing improves; the calibration pass
- * opens the gates to keep measuring them.
- */
-export const HRV_MIN_QUALITY = Number.POSITIVE_INFINITY;
-export const BREATHING_MIN_QUALITY = Number.POSITIVE_INFINITY;
-
-/** A face missing for longer than this ends the usable trace. */
-const FACE_LOST_MS = 2000;
-/**
- * Fewest samples per second (with a face) in the analysis window. Below it the trace is too
- * sparse to carry a pulse (the face was mostly not found, or a detector false positive).
- */
-const MIN_SAMPLES_PER_SECOND = 5;
-/** A gap without any face sample longer than this inside the window makes the window unusable. */
-const MAX_GAP_MS = 1500;
-/** Face centre movement (in eye distances, std over the last 2 s) above which we ask to hold still. */
-const HOLD_STILL_MOTION = 0.12;
+export { BREATHING_MIN_QUALITY, HRV_MIN_QUALITY };
 
 function recentMotion(samples: TraceSample[]): number {
   const last = samples[samples.length - 1];
-  const recent = samples.filter((s) => s.pose && last.t - s.t <= 2000);
+  const recent = samples.filter((s) => s.pose && last.t - s.t <= HOLD_STILL_SPAN_MS);
   if (recent.length < 5) return 0;
   const eye = recent.reduce((a, s) => a + s.pose![2], 0) / recent.length || 1;
   const mx = recent.reduce((a, s) => a + s.pose![0], 0) / recent.length;
@@ -88,9 +82,6 @@ export function richTrace(samples: TraceSample[]): RichTrace {
   return trace;
 }
 
-/** Display rate of the waveform in answers. */
-const WAVEFORM_FS = 15;
-
 /** Newest `seconds` of the pulse, decimated by averaging and scaled to [-1, 1]. */
 function waveformOf(pulse: Float64Array, fs: number, seconds: number): Estimate['waveform'] {
   const factor = Math.max(1, Math.round(fs / WAVEFORM_FS));
@@ -114,15 +105,15 @@ function beyondHeartRate(result: HeartRateEstimate, settings: EstimateSettings):
   // Beats are timed on the pulse narrowed around the measured rate (fundamental and first
   // harmonic): peaks from noise and the dicrotic notch then no longer pass for beats.
   const hz = result.bpm / 60;
-  const narrow = filtfilt(rich.pulse, designBandPass(Math.max(0.4, 0.6 * hz), Math.min(rich.fs / 2 - 0.5, 2.2 * hz), rich.fs, 2));
+  const narrow = filtfilt(rich.pulse, designBandPass(Math.max(BEAT_BAND_FLOOR_HZ, BEAT_BAND_LOW * hz), Math.min(rich.fs / 2 - 0.5, BEAT_BAND_HIGH * hz), rich.fs, 2));
   const beats = detectBeats(narrow, rich.fs, result.bpm);
   const hrv = heartRateVariability(beats, 60_000 / result.bpm);
   const resp = respirationFromBeats(beats);
   const r1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
   const r3 = (v: number) => Math.round(v * 1000) / 1000;
   // Beat timing needs a clean waveform: HRV quality is discounted by the pulse's own quality.
-  const hrvQuality = r3(hrv.quality * Math.min(1, result.quality / 0.6));
-  const respirationQuality = r3(resp.quality * Math.min(1, result.quality / 0.6));
+  const hrvQuality = r3(hrv.quality * Math.min(1, result.quality / BEAT_QUALITY_FULL));
+  const respirationQuality = r3(resp.quality * Math.min(1, result.quality / BEAT_QUALITY_FULL));
   return {
     waveform: waveformOf(rich.pulse, rich.fs, windowSeconds),
     hrv: {

@@ -5,3 +5,4 @@ export * from './estimate-session.ts';
 export * from './video-trace.ts';
 export * from './video-estimate.ts';
 export * from './video-file.ts';
+export * from './tuning.ts';

@@ -8,3 +8,4 @@ export * from './resample.ts';
 export * from './spectrum.ts';
 export * from './stats.ts';
 export * from './signature.ts';
+export * from './tuning.ts';

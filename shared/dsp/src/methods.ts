@@ -2,6 +2,7 @@
  * rPPG methods: each turns uniformly sampled mean skin RGB into a pulse signal (arbitrary scale,
  * higher = more blood). They are the textbook algorithms, implemented as published.
  */
+import { POS_WINDOW_SECONDS, WINDOW_WEIGHT_FLOOR } from './tuning.ts';
 import { designBandPass, filtfilt } from './filters.ts';
 import { hannWindow } from './spectrum.ts';
 import { mean, normalizeByMovingMean, std } from './stats.ts';
@@ -31,12 +32,9 @@ export function green(rgb: Rgb): Float64Array {
   return out;
 }
 
-/** Sliding window length used by POS and CHROM: 1.6 s, as in both papers. */
-/** Keeps a segment's edge samples (where the Hann window is ~0) from dividing by nothing. */
-const WINDOW_WEIGHT_FLOOR = 1e-3;
 
 function shortWindow(fs: number, n: number): number {
-  return Math.max(2, Math.min(n, Math.ceil(1.6 * fs)));
+  return Math.max(2, Math.min(n, Math.ceil(POS_WINDOW_SECONDS * fs)));
 }
 
 /** POS (Wang, den Brinker, Stuijk & de Haan 2017): plane orthogonal to skin, overlap-added. */

@@ -28,6 +28,26 @@ import { resampleUniform } from './resample.ts';
 import { hannWindow, powerSpectrum, pulseSnr, refinePeak, type PowerSpectrum } from './spectrum.ts';
 import { colourOscillation, pulseSignature, type ColourOscillation, type PulseSignature } from './signature.ts';
 import { mean, normalizeByMovingMean, std } from './stats.ts';
+import {
+  AGREEMENT_FLOOR,
+  HARMONIC_WEIGHT,
+  MIN_CHROMA_SHARE,
+  MIN_QUALITY_PLAIN,
+  MIN_QUALITY_RICH,
+  MIN_SIGNATURE_ALIGNMENT,
+  MIN_WINDOW_ALIGNMENT_PLAIN,
+  NORMALIZATION_SECONDS,
+  POS_WINDOW_SECONDS,
+  PROCESS_BAND_ABOVE_HZ,
+  PROCESS_BAND_BELOW_HZ,
+  PROCESS_BAND_FLOOR_HZ,
+  PROCESS_BAND_NYQUIST_MARGIN_HZ,
+  REFINE_SPAN_BPM,
+  SPECTRUM_SIZE,
+  TRACK_AGREEMENT_BPM,
+  TRACKER_BPM_PER_SECOND,
+  TRACKER_HISTORY_SECONDS,
+} from './tuning.ts';
 
 type Channels = readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
 
@@ -49,17 +69,9 @@ export interface PulsecamOptions {
   windowSeconds: number;
   minSeconds: number;
   bandHz: readonly [number, number];
-  /**
-   * Least quality answered for a rich trace (regions, pose, background: the server's own). Chosen
-   * on the full benchmark (`npm run bench:accuracy -- --calibrate`): 0.2 answers 76 % of pulse
-   * windows at 1.2 bpm MAE while the no-pulse face is answered in 4 % (0.15: 8 %; 0.25: 72 % / 1 %).
-   */
+  /** Least quality answered for a rich trace (see MIN_QUALITY_RICH in tuning.ts). */
   minQuality: number;
-  /**
-   * Least quality answered for a plain trace (one mean colour per sample, as devices send it):
-   * one measurement per window instead of four, so more evidence is asked for (pulse-free traces
-   * answered in 5 % at 0.3, 7 % at 0.25).
-   */
+  /** Least quality answered for a plain trace, one mean colour per sample (MIN_QUALITY_PLAIN). */
   minQualityPlain: number;
   /** Spacing of the tracker's analysis windows. */
   stepSeconds: number;
@@ -71,26 +83,16 @@ export interface PulsecamOptions {
   minChromaShare: number;
 }
 
-/**
- * Least colour (not brightness) share, and least alignment with the blood-volume direction, of
- * the oscillation at the tracked rate (summed over regions and up to three windows) for it to
- * count as a pulse. Benchmark pulses through the vision path measure 0.16-0.40 and ~0.98; light
- * changes ~0; noise's alignment is spread evenly (see signature.ts). Measured on the still and
- * mild-motion clips and 120 pulse-free traces: pulse-free answers fall from 35 % to 9 %, clips
- * lose no correct answer.
- */
-const MIN_CHROMA_SHARE = 0.15;
-
 export const DEFAULT_PULSECAM_OPTIONS: PulsecamOptions = {
   fs: 30,
   windowSeconds: 10,
   minSeconds: 6,
   bandHz: [0.7, 4],
-  minQuality: 0.2,
-  minQualityPlain: 0.3,
+  minQuality: MIN_QUALITY_RICH,
+  minQualityPlain: MIN_QUALITY_PLAIN,
   stepSeconds: 1,
-  trackerBpmPerSecond: 2.5,
-  historySeconds: 20,
+  trackerBpmPerSecond: TRACKER_BPM_PER_SECOND,
+  historySeconds: TRACKER_HISTORY_SECONDS,
   minChromaShare: MIN_CHROMA_SHARE,
 };
 
@@ -106,18 +108,13 @@ export interface PulsecamEstimate extends HeartRateEstimate {
   candidateBpm: number | null;
 }
 
-/** For plain traces, each window on its own must align at least this well. */
-const MIN_WINDOW_ALIGNMENT_PLAIN = 0.6;
-const MIN_SIGNATURE_ALIGNMENT = 0.7;
 
 const EMPTY = new Float64Array(0);
-/** Zero-padded FFT length: 0.88 bpm bins at 30 Hz, refined by interpolation. */
-const SPECTRUM_SIZE = 2048;
 
 /** POS projection on mean-normalised, zero-mean channels, overlap-added over 1.6 s windows. */
 function posOnNormalized(x: readonly Float64Array[], fs: number): Float64Array {
   const n = x[0].length;
-  const l = Math.max(2, Math.min(n, Math.ceil(1.6 * fs)));
+  const l = Math.max(2, Math.min(n, Math.ceil(POS_WINDOW_SECONDS * fs)));
   const out = new Float64Array(n);
   const s1 = new Float64Array(l);
   const s2 = new Float64Array(l);
@@ -195,10 +192,14 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const total = u[0].length;
   const fs = o.fs;
 
-  // Tight low edge: compression and landmark jitter put most of their noise below the band, and
-  // a 3 s normalisation window keeps its sidelobe (which lifts ~1.4/T Hz) below the band too.
-  const processBand = designBandPass(Math.max(0.5, o.bandHz[0] - 0.1), Math.min(fs / 2 - 0.5, o.bandHz[1] + 0.5), fs, 4);
-  const normWindow = Math.round(3 * fs);
+  // Tight low edge, and a normalisation window whose sidelobe stays below the band (tuning.ts).
+  const processBand = designBandPass(
+    Math.max(PROCESS_BAND_FLOOR_HZ, o.bandHz[0] - PROCESS_BAND_BELOW_HZ),
+    Math.min(fs / 2 - PROCESS_BAND_NYQUIST_MARGIN_HZ, o.bandHz[1] + PROCESS_BAND_ABOVE_HZ),
+    fs,
+    4,
+  );
+  const normWindow = Math.round(NORMALIZATION_SECONDS * fs);
   const normalized = (x: Float64Array) => bandLimited(normalizeByMovingMean(x, normWindow), processBand);
 
   // Candidate regions: the union, and each region when present; each region twice, once with
@@ -274,10 +275,9 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
       if (k < 1 || k + 1 >= s.power.length) return 0;
       return Math.max(s.power[k - 1], s.power[k], s.power[k + 1]);
     };
-    // A first harmonic adds to a peak only as much as the peak itself holds, so a fundamental
-    // with its harmonic is preferred but noise at half the rate cannot borrow the pulse's power.
+    // A first harmonic adds to a peak only as much as the peak itself holds (HARMONIC_WEIGHT).
     const fundamental = at(bpm / 60);
-    return Math.log(fundamental + 0.5 * Math.min(fundamental, at((2 * bpm) / 60)) + 1e-4);
+    return Math.log(fundamental + HARMONIC_WEIGHT * Math.min(fundamental, at((2 * bpm) / 60)) + 1e-4);
   };
   const sigma = o.trackerBpmPerSecond * o.stepSeconds;
   const reach = Math.ceil(4 * sigma);
@@ -316,17 +316,17 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     for (let k = lo; k <= hi; k++) if (w.combined.power[k] > w.combined.power[peak]) peak = k;
     argmaxHistory.push(peak * binHz * 60);
   }
-  const agreement = argmaxHistory.filter((b) => Math.abs(b - trackedBpm) <= 6).length / argmaxHistory.length;
+  const agreement = argmaxHistory.filter((b) => Math.abs(b - trackedBpm) <= TRACK_AGREEMENT_BPM).length / argmaxHistory.length;
 
   // Refine on the newest spectrum near the tracked rate.
   const newest = spectra[spectra.length - 1];
   const center = Math.round(trackedBpm / 60 / binHz);
-  const span = Math.ceil(3 / 60 / binHz);
+  const span = Math.ceil(REFINE_SPAN_BPM / 60 / binHz);
   let peakBin = center;
   for (let k = Math.max(lo, center - span); k <= Math.min(hi, center + span); k++) if (newest.combined.power[k] > newest.combined.power[peakBin]) peakBin = k;
   const refined = refinePeak(newest.combined, peakBin);
   const snr = pulseSnr(newest.combined, refined.hz, o.bandHz[0], o.bandHz[1]);
-  const quality = (snr / (1 + snr)) * (0.5 + 0.5 * agreement);
+  const quality = (snr / (1 + snr)) * (AGREEMENT_FLOOR + (1 - AGREEMENT_FLOOR) * agreement);
   const whole = new Regression(refs, 0, total);
   const pulse = pulseOf(newest.bestCandidate, regionsRgb[newest.bestCandidate % projections].map((c) => whole.apply(c)), fs);
   // The colour of that peak: each region's cleaned channels in the newest window and, where the

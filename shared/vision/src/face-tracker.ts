@@ -9,14 +9,14 @@
  * The tracker keeps no state of its own: `TrackState` is plain JSON the caller stores between
  * frames (the workers keep it in Redis, so any worker can take a session's next batch).
  */
+import { CONFIRM_CROP_FACTOR, DEFAULT_TRACKER, MIN_CONFIRM_CROP_PX, MIN_VISIBLE_SHARE } from './tuning.ts';
 import type { FaceDetector } from './face-detector.ts';
-import { chooseSubject, DEFAULT_GUIDANCE_LIMITS, faceGuidance, observeFace, type FrameObservation, type GuidanceLimits } from './frame-analysis.ts';
+import { chooseSubject, faceGuidance, observeFace, type FrameObservation, type GuidanceLimits } from './frame-analysis.ts';
 import { cropImage } from './image.ts';
 import type { RegionName } from './regions.ts';
 import { decodePatch, encodePatch, PATCH_SIZE, patchMotion, samplePatch } from './motion-gate.ts';
 import {
   applySimilarity,
-  DEFAULT_SHAPE_FILTER,
   poseOf,
   startShapeFilter,
   updateShapeFilter,
@@ -83,22 +83,7 @@ export interface TrackerOptions {
   guidance: GuidanceLimits;
 }
 
-export const DEFAULT_TRACKER: TrackerOptions = {
-  checkInputSize: 160,
-  retryInputSize: 416,
-  checkEveryFrames: 30,
-  maxResidual: 0.12,
-  maxSearchWait: 8,
-  retryEverySearches: 3,
-  skinAdaptation: 0.2,
-  fallbackFrameMs: 100,
-  holdMotionPx: 0.25,
-  holdResidual: 0.1,
-  maxHeldFrames: 4,
-  holdMaxSpeedPx: 2,
-  shapeFilter: DEFAULT_SHAPE_FILTER,
-  guidance: DEFAULT_GUIDANCE_LIMITS,
-};
+export { DEFAULT_TRACKER };
 
 export function newTrackState(format: string): TrackState {
   return { format, t: null, face: null, search: { misses: 0, wait: 0 }, skin: null };
@@ -232,7 +217,7 @@ export class FaceTracker {
     const [vx, vy] = face.filter.pose.speed;
     const predicted = { ...pose, tx: pose.tx + vx * dtSeconds, ty: pose.ty + vy * dtSeconds };
     const box = predictedBox(face, predicted);
-    if (visibleShare(box, image.width, image.height) < 0.6) return null;
+    if (visibleShare(box, image.width, image.height) < MIN_VISIBLE_SHARE) return null;
     const raw = await this.detector.landmarks(image, box);
     if (!raw) return null;
     const updated = updateShapeFilter(face.filter, raw, dtSeconds, this.options.shapeFilter);
@@ -257,12 +242,12 @@ export class FaceTracker {
 
   /** A detector pass on a crop around the followed face: is a face still there? */
   private async confirm(image: RgbImage, box: Box): Promise<{ score: number; faces: number } | null> {
-    const side = Math.max(box.width, box.height) * 2.4;
+    const side = Math.max(box.width, box.height) * CONFIRM_CROP_FACTOR;
     const x0 = Math.max(0, Math.round(box.x + box.width / 2 - side / 2));
     const y0 = Math.max(0, Math.round(box.y + box.height / 2 - side / 2));
     const w = Math.min(image.width - x0, Math.round(side));
     const h = Math.min(image.height - y0, Math.round(side));
-    if (w < 48 || h < 48) return null;
+    if (w < MIN_CONFIRM_CROP_PX || h < MIN_CONFIRM_CROP_PX) return null;
     const faces = shiftFaces(await this.detector.detect(cropImage(image, x0, y0, w, h), this.options.checkInputSize), x0, y0);
     const subject = chooseSubject(faces, box);
     return subject ? { score: subject.score, faces: faces.length } : null;

@@ -2,6 +2,7 @@
  * One face's landmarks in, one observation out: the skin regions and their colour, the scene
  * reference, and the guidance the person in front of the camera needs.
  */
+import { DEFAULT_GUIDANCE_LIMITS } from './tuning.ts';
 import { facePose, REGION_NAMES, skinRegions, type FacePose, type Polygon, type RegionName } from './regions.ts';
 import { backgroundColor, regionColor, type RegionColor, type SkinReference } from './skin-stats.ts';
 import type { Box, DetectedFace, Point, RgbImage } from './types.ts';
@@ -43,7 +44,7 @@ export interface GuidanceLimits {
   maxBrightness: number;
 }
 
-export const DEFAULT_GUIDANCE_LIMITS: GuidanceLimits = { minEyeDistance: 18, minBrightness: 35, maxBrightness: 235 };
+export { DEFAULT_GUIDANCE_LIMITS };
 
 function iou(a: Box, b: Box): number {
   const x0 = Math.max(a.x, b.x);

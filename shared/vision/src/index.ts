@@ -9,3 +9,4 @@ export * from './face-tracker.ts';
 export * from './one-euro.ts';
 export * from './shape-filter.ts';
 export * from './motion-gate.ts';
+export * from './tuning.ts';

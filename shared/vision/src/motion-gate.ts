@@ -6,10 +6,11 @@
  * explain (turning, talking, a different scene) is the residual. A face that moved less than a
  * fraction of a pixel keeps its landmarks, and the landmark model is not run for that frame.
  */
+import { PATCH_SIZE } from './tuning.ts';
 import type { Box, RgbImage } from './types.ts';
 
 /** Side of the square patch, in samples. */
-export const PATCH_SIZE = 24;
+export { PATCH_SIZE };
 
 /** Grey samples (0-255) of a box, bilinear, PATCH_SIZE x PATCH_SIZE, row-major. */
 export function samplePatch(image: RgbImage, box: Box): Float32Array {

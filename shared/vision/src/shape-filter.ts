@@ -6,6 +6,7 @@
  * the landmark model's view of this face) adapts slowly. The skin regions are built on the
  * result, so they stay put on the skin of a still face and move with a moving one.
  */
+import { DEFAULT_SHAPE_FILTER } from './tuning.ts';
 import { oneEuroStep, type OneEuroParams, type OneEuroState } from './one-euro.ts';
 import type { Point } from './types.ts';
 
@@ -31,10 +32,7 @@ export interface ShapeFilterParams {
   shapeAdaptation: number;
 }
 
-export const DEFAULT_SHAPE_FILTER: ShapeFilterParams = {
-  pose: { minCutoff: 3, beta: 10, derivativeCutoff: 1 },
-  shapeAdaptation: 0.08,
-};
+export { DEFAULT_SHAPE_FILTER };
 
 /** Centres the points and scales them to unit RMS radius. */
 function normalise(flat: number[]): number[] {

@@ -3,6 +3,7 @@
  * region's median and their brightness within a band around it, which drops eyebrow hair, glare,
  * shadowed folds and background that the polygon may clip when landmarks jitter.
  */
+import { DEFAULT_SKIN_SELECTION } from './tuning.ts';
 import type { Polygon } from './regions.ts';
 import type { Box, RgbImage } from './types.ts';
 
@@ -60,7 +61,7 @@ export interface SkinSelection {
   brightnessBand: readonly [number, number];
 }
 
-export const DEFAULT_SKIN_SELECTION: SkinSelection = { chromaTolerance: 0.035, brightnessBand: [0.6, 1.35] };
+export { DEFAULT_SKIN_SELECTION };
 
 /**
  * Mean colour of the skin pixels in the polygon, and the frame's own selection centre. With a

@@ -1,0 +1,69 @@
+/**
+ * The DSP core's tuning constants, in one place. Each was chosen on the synthetic benchmark
+ * (`npm run bench:accuracy`, `-- --calibrate` for the gates) or follows the published method it
+ * implements; changing one changes accuracy, so measure before and after.
+ */
+
+/** POS and CHROM's sliding window (s), as in both papers; Pulsecam's POS projection uses it too. */
+export const POS_WINDOW_SECONDS = 1.6;
+
+/** Keeps a segment's edge samples (where the Hann window is ~0) from dividing by nothing. */
+export const WINDOW_WEIGHT_FLOOR = 1e-3;
+
+/** Zero-padded FFT length of Pulsecam's spectra: 0.88 bpm bins at 30 Hz, refined by interpolation. */
+export const SPECTRUM_SIZE = 2048;
+
+/**
+ * Pulsecam's band-pass before normalisation: the pulse band widened by this much below (Hz; a
+ * tight low edge, since compression and landmark jitter put most of their noise below the band)
+ * and above, never below PROCESS_BAND_FLOOR_HZ nor closer than PROCESS_BAND_NYQUIST_MARGIN_HZ to Nyquist.
+ */
+export const PROCESS_BAND_BELOW_HZ = 0.1;
+export const PROCESS_BAND_ABOVE_HZ = 0.5;
+export const PROCESS_BAND_FLOOR_HZ = 0.5;
+export const PROCESS_BAND_NYQUIST_MARGIN_HZ = 0.5;
+/** Moving-mean window (s) that normalises each channel; 3 s keeps its sidelobe (~1.4/T Hz) below the band. */
+export const NORMALIZATION_SECONDS = 3;
+
+/**
+ * The tracker's emission: a first harmonic adds to a peak at most this share of what the peak
+ * itself holds, so a fundamental with its harmonic is preferred but noise at half the rate cannot
+ * borrow the pulse's power.
+ */
+export const HARMONIC_WEIGHT = 0.5;
+
+/** A window's argmax within this many bpm of the tracked rate agrees with the track. */
+export const TRACK_AGREEMENT_BPM = 6;
+/** The newest spectrum's peak is searched this many bpm either side of the tracked rate. */
+export const REFINE_SPAN_BPM = 3;
+/** Quality = SNR share x (AGREEMENT_FLOOR + (1 - AGREEMENT_FLOOR) x agreement of recent windows). */
+export const AGREEMENT_FLOOR = 0.5;
+
+/**
+ * Least colour (not brightness) share, and least alignment with the blood-volume direction, of
+ * the oscillation at the tracked rate (summed over regions and up to three windows) for it to
+ * count as a pulse. Benchmark pulses through the vision path measure 0.16-0.40 and ~0.98; light
+ * changes ~0; noise's alignment is spread evenly (see signature.ts). Measured on the still and
+ * mild-motion clips and 120 pulse-free traces: pulse-free answers fall from 35 % to 9 %, clips
+ * lose no correct answer.
+ */
+export const MIN_CHROMA_SHARE = 0.15;
+export const MIN_SIGNATURE_ALIGNMENT = 0.7;
+/** For plain traces (one colour per sample), each window on its own must align at least this well. */
+export const MIN_WINDOW_ALIGNMENT_PLAIN = 0.6;
+
+/**
+ * Least quality answered for a rich trace (regions, pose, background: the server's own). Chosen
+ * on the full benchmark (`npm run bench:accuracy -- --calibrate`): 0.2 answers 76 % of pulse
+ * windows at 1.2 bpm MAE while the no-pulse face is answered in 4 % (0.15: 8 %; 0.25: 72 % / 1 %).
+ */
+export const MIN_QUALITY_RICH = 0.2;
+/**
+ * Least quality answered for a plain trace: one measurement per window instead of four, so more
+ * evidence is asked for (pulse-free traces answered in 5 % at 0.3, 7 % at 0.25).
+ */
+export const MIN_QUALITY_PLAIN = 0.3;
+/** How fast heart rate may plausibly change: standard deviation of the tracker's step, bpm/s. */
+export const TRACKER_BPM_PER_SECOND = 2.5;
+/** Seconds of history the tracker looks back over (with a 10 s window: the 30 s buffer). */
+export const TRACKER_HISTORY_SECONDS = 20;
