@@ -38,11 +38,12 @@ async function main(): Promise<void> {
   });
   const [command, name] = positionals;
   if (values.help || !command) fail(USAGE);
-  const env = CommonEnv.pick({ REDIS_URL: true, KEY_PREFIX: true }).safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v)));
+  const env = CommonEnv.pick({ REDIS_URL: true, REDIS_CLUSTER: true, KEY_PREFIX: true }).safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v)));
   if (!env.success) fail(`invalid configuration: ${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const redis = connectRedis(env.data.REDIS_URL, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = connectRedis(env.data.REDIS_URL, { maxRetriesPerRequest: 1, retryStrategy: () => null }, { cluster: env.data.REDIS_CLUSTER });
   redis.on('error', () => undefined);
   const keys = new ApiKeyStore(redis, env.data.KEY_PREFIX);
+  await keys.adoptUntagged();
   try {
     if (command === 'create') {
       if (!name) fail(USAGE);

@@ -4,6 +4,7 @@
  * Answers must come fast and clear during the fault, the service must recover by itself, and the
  * stored frames must be exactly the frames that were accepted.
  */
+import { redisPrefix } from '@pulsecam/contracts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -120,7 +121,7 @@ describe('faults lose nothing, and every client gets a clear answer fast', { tim
       const redisUrl = service.redisUrl;
       const redis = connectRedis(redisUrl);
       try {
-        await waitFor(async () => (await redis.llen(`${service.prefix}:frames:active`)) > 0, 30_000, 'job taken');
+        await waitFor(async () => (await redis.llen(`${redisPrefix(service.prefix)}:frames:active`)) > 0, 30_000, 'job taken');
         process.kill(service.pids.workers[0], 'SIGKILL');
         const first = await pending;
         assert.equal(first.status, 504, JSON.stringify(first.body));
@@ -135,14 +136,14 @@ describe('faults lose nothing, and every client gets a clear answer fast', { tim
         assert.ok(answers.every((s) => s === 200 || s === 504), answers.join(', '));
         // The dead worker's job runs again after its lock lapses: wait until nothing is queued or running.
         await waitFor(
-          async () => (await redis.llen(`${service.prefix}:frames:active`)) + (await redis.llen(`${service.prefix}:frames:wait`)) + (await redis.zcard(`${service.prefix}:frames:delayed`)) === 0,
+          async () => (await redis.llen(`${redisPrefix(service.prefix)}:frames:active`)) + (await redis.llen(`${redisPrefix(service.prefix)}:frames:wait`)) + (await redis.zcard(`${redisPrefix(service.prefix)}:frames:delayed`)) === 0,
           60_000,
           'queue drained',
         );
         const status = await call(service.baseUrl, 'GET', `/session/${id}/status`);
-        t.diagnostic(`after the kill, the retry and the re-run: ${status.body.frames_received} frames counted, trace ${await redis.zcard(`${service.prefix}:session:${id}:trace`)} entries`);
+        t.diagnostic(`after the kill, the retry and the re-run: ${status.body.frames_received} frames counted, trace ${await redis.zcard(`${redisPrefix(service.prefix)}:session:${id}:trace`)} entries`);
         assert.equal(status.body.frames_received, frames.length, 'each frame counted once');
-        assert.equal(await redis.zcard(`${service.prefix}:session:${id}:trace`), frames.length, 'each frame stored once');
+        assert.equal(await redis.zcard(`${redisPrefix(service.prefix)}:session:${id}:trace`), frames.length, 'each frame stored once');
       } finally {
         redis.disconnect();
       }
@@ -192,11 +193,11 @@ describe('faults lose nothing, and every client gets a clear answer fast', { tim
       assert.ok(accepted > 0, 'at least the first batch was answered');
       const redisClient = connectRedis(redis.url);
       try {
-        assert.equal(await redisClient.llen(`${prefix}:frames:wait`), 0, 'no job waits for the next start');
-        assert.equal(await redisClient.llen(`${prefix}:frames:active`), 0, 'no job was left half done');
-        assert.equal(await redisClient.zcard(`${prefix}:frames:delayed`), 0);
+        assert.equal(await redisClient.llen(`${redisPrefix(prefix)}:frames:wait`), 0, 'no job waits for the next start');
+        assert.equal(await redisClient.llen(`${redisPrefix(prefix)}:frames:active`), 0, 'no job was left half done');
+        assert.equal(await redisClient.zcard(`${redisPrefix(prefix)}:frames:delayed`), 0);
         // Every answered frame is stored, once.
-        assert.equal(await redisClient.zcard(`${prefix}:session:${id}:trace`), accepted);
+        assert.equal(await redisClient.zcard(`${redisPrefix(prefix)}:session:${id}:trace`), accepted);
       } finally {
         redisClient.disconnect();
       }

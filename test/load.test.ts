@@ -3,6 +3,7 @@
  * may fail with a 5xx other than a 503 refusal with Retry-After (no 504 after a long wait), and
  * every session must hold exactly the frames its 200 answers accepted.
  */
+import { redisPrefix } from '@pulsecam/contracts';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { connectRedis } from '@pulsecam/store';
@@ -65,7 +66,7 @@ describe('bounded overload', { timeout: 300_000 }, () => {
     const redis = connectRedis(service.redisUrl);
     try {
       for (const s of sessions) {
-        assert.equal(await redis.zcard(`${service.prefix}:session:${s.id}:trace`), s.accepted, `session ${s.id}: stored = accepted`);
+        assert.equal(await redis.zcard(`${redisPrefix(service.prefix)}:session:${s.id}:trace`), s.accepted, `session ${s.id}: stored = accepted`);
       }
     } finally {
       redis.disconnect();

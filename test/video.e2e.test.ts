@@ -13,7 +13,7 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { VideoResult, type VideoResult as VideoResultType } from '@pulsecam/contracts';
+import { VideoResult, type VideoResult as VideoResultType, redisPrefix } from '@pulsecam/contracts';
 import { connectRedis } from '@pulsecam/store';
 import { encodeVideo, meanHeartRate, scenario, SceneRenderer } from '@pulsecam/synth';
 import { ffmpegPath, runFfmpeg } from '@pulsecam/video';
@@ -228,8 +228,8 @@ describe('pulsecam analyze (command line, no service)', { timeout: 600_000 }, ()
       // The upload and its reservation are gone once the job is done.
       const redis = connectRedis(service.redisUrl);
       try {
-        assert.deepEqual(await redis.keys(`${service.prefix}:video:*`), []);
-        assert.equal(await redis.hget(`${service.prefix}:work:totals`, 'bytes').then((v) => Number(v ?? 0)), 0);
+        assert.deepEqual(await redis.keys(`${redisPrefix(service.prefix)}:video:*`), []);
+        assert.equal(await redis.hget(`${redisPrefix(service.prefix)}:work:totals`, 'bytes').then((v) => Number(v ?? 0)), 0);
       } finally {
         redis.disconnect();
       }
@@ -285,7 +285,7 @@ describe('pulsecam analyze (command line, no service)', { timeout: 600_000 }, ()
       assert.match(body.error, /no face found in any of the 60 frames/);
       const redis = connectRedis(service.redisUrl);
       try {
-        assert.deepEqual(await redis.keys(`${service.prefix}:video:*`), []);
+        assert.deepEqual(await redis.keys(`${redisPrefix(service.prefix)}:video:*`), []);
       } finally {
         redis.disconnect();
       }

@@ -2,6 +2,7 @@
  * A real Redis for tests: REDIS_URL when set, else 127.0.0.1:6379 when it answers, else a
  * throwaway container started with testcontainers (needs Docker). Never a mock.
  */
+import { redisPrefix } from '@pulsecam/contracts';
 import { randomUUID } from 'node:crypto';
 import { connectRedis, redisAnswers } from '@pulsecam/store';
 import type { Redis } from 'ioredis';
@@ -49,7 +50,7 @@ export function testPrefix(): string {
 export async function cleanPrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix(prefix)}:*`, 'COUNT', 500);
     cursor = next;
     if (keys.length) await redis.del(...keys);
   } while (cursor !== '0');

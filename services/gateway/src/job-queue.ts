@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { jobs, QUEUE_NAME, type JobName, type PayloadOf, type ResultOf } from '@pulsecam/contracts';
+import { jobs, QUEUE_NAME, type JobName, type PayloadOf, type ResultOf, redisPrefix } from '@pulsecam/contracts';
 import { JobTimeoutError, JobWaiter } from './job-waiter.ts';
 
 /** Results kept in BullMQ's events stream (approximately; trimmed as it grows). */
@@ -24,7 +24,7 @@ export class JobQueue {
   constructor(private readonly options: JobQueueOptions) {
     // The events stream carries every result to the waiting gateways; it only needs to hold them
     // until they are read, so it is kept short (BullMQ's default of 10,000 results is tens of MB).
-    this.queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: options.prefix, streams: { events: { maxLen: EVENTS_MAX_LEN } } });
+    this.queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: redisPrefix(options.prefix), streams: { events: { maxLen: EVENTS_MAX_LEN } } });
     this.waiter = new JobWaiter(options.eventsConnection, options.prefix);
   }
 

@@ -5,7 +5,7 @@
  */
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAME } from '@pulsecam/contracts';
+import { QUEUE_NAME, redisPrefix } from '@pulsecam/contracts';
 
 export class JobFailedError extends Error {
   override readonly name = 'JobFailedError';
@@ -35,7 +35,7 @@ export class JobWaiter {
     private readonly connection: Redis,
     prefix: string,
   ) {
-    this.events = new QueueEvents(QUEUE_NAME, { connection: this.connection, prefix });
+    this.events = new QueueEvents(QUEUE_NAME, { connection: this.connection, prefix: redisPrefix(prefix) });
     this.events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, (p) => p.resolve(returnvalue)));
     this.events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, (p) => p.reject(new JobFailedError(failedReason))));
   }

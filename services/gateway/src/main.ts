@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { loadGatewayConfig } from '@pulsecam/config';
 import { loadOrExit, onShutdown } from '@pulsecam/lifecycle';
-import { connectRedis, connectRequestRedis, SessionStore } from '@pulsecam/store';
+import { ApiKeyStore, connectRedis, connectRequestRedis, SessionStore } from '@pulsecam/store';
 import { createApp } from './app.ts';
 import { JobQueue } from './job-queue.ts';
 import { GatewayMetrics } from './metrics.ts';
@@ -25,8 +25,9 @@ async function main(): Promise<void> {
     redact: { paths: ['headers.authorization', 'headers["x-api-key"]', 'req.headers.authorization', 'req.headers["x-api-key"]', 'session_token'], censor: '[redacted]' },
   });
   // The request path fails fast when Redis is away (503 + Retry-After); the events stream waits it out.
-  const redis = connectRequestRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS);
-  const eventsRedis = connectRedis(config.REDIS_URL);
+  const target = { cluster: config.REDIS_CLUSTER };
+  const redis = connectRequestRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, {}, target);
+  const eventsRedis = connectRedis(config.REDIS_URL, {}, target);
   let redisDown = false;
   const onRedisError = (err: Error) => {
     if (!redisDown) log.warn({ err: err.message }, 'redis unreachable; answering 503 until it is back');
@@ -46,6 +47,12 @@ async function main(): Promise<void> {
   });
   const jobs = new JobQueue({ connection: redis, eventsConnection: eventsRedis, prefix: config.KEY_PREFIX, asyncResultTtlSeconds: config.ASYNC_RESULT_TTL_SECONDS });
   await jobs.ready();
+  // API keys stored before key names carried a hash tag are moved under the new names, once.
+  const adopted = await new ApiKeyStore(redis, config.KEY_PREFIX).adoptUntagged().catch((err: Error) => {
+    log.warn({ err: err.message }, 'could not check for API keys under the old key names');
+    return 0;
+  });
+  if (adopted > 0) log.info({ keys: adopted }, 'API keys moved to hash-tagged key names');
   const metrics = new GatewayMetrics({
     queueCounts: () => jobs.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
     activeSessions: () => store.count(),

@@ -4,7 +4,7 @@
  */
 import { FlowProducer, Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { VIDEO_QUEUE_NAME, videoJobs } from '@pulsecam/contracts';
+import { VIDEO_QUEUE_NAME, videoJobs, redisPrefix } from '@pulsecam/contracts';
 import type { VideoStore } from '@pulsecam/store';
 import type { z } from 'zod';
 
@@ -34,8 +34,8 @@ export class VideoJobs {
     prefix: string,
     readonly store: VideoStore,
   ) {
-    this.queue = new Queue(VIDEO_QUEUE_NAME, { connection, prefix });
-    this.flows = new FlowProducer({ connection, prefix });
+    this.queue = new Queue(VIDEO_QUEUE_NAME, { connection, prefix: redisPrefix(prefix) });
+    this.flows = new FlowProducer({ connection, prefix: redisPrefix(prefix) });
   }
 
   async add(plan: VideoPlan): Promise<number> {

@@ -3,6 +3,7 @@
  * tokens, API keys, per-client quotas and rate limits, bounded waiting work (with Redis memory
  * measured under a flood), request size bounds, and HTTP hardening.
  */
+import { redisPrefix } from '@pulsecam/contracts';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -112,7 +113,7 @@ describe('session tokens (AUTH=open)', () => {
     const g = await startGateway();
     const s = await newSession(g);
     assert.match(s.token, /^pst_[A-Za-z0-9_-]{43}$/);
-    const keys = await g.redis.keys(`${g.prefix}:*`);
+    const keys = await g.redis.keys(`${redisPrefix(g.prefix)}:*`);
     for (const key of keys) {
       const type = await g.redis.type(key);
       const dump = type === 'hash' ? JSON.stringify(await g.redis.hgetall(key)) : type === 'string' ? String(await g.redis.get(key)) : '';
@@ -319,7 +320,7 @@ describe('bounded work', () => {
     const r = await call(g, 'POST', '/analyze-image', { body: { session_id: s.id, image_data: PNG_1x1, timestamp: 1000 }, headers: s.auth });
     assert.equal(r.status, 504);
     assert.equal(await g.jobs.queue.getWaitingCount(), 0, 'the job was withdrawn');
-    assert.deepEqual(await g.redis.hgetall(`${g.prefix}:work:totals`), { bytes: '0', jobs: '0' });
+    assert.deepEqual(await g.redis.hgetall(`${redisPrefix(g.prefix)}:work:totals`), { bytes: '0', jobs: '0' });
   });
 
   test('a flood of async batches is refused fast while Redis memory stays bounded (INFO memory)', async (t) => {

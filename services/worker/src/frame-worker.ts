@@ -5,7 +5,7 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { jobs, QUEUE_NAME, type JobName } from '@pulsecam/contracts';
+import { jobs, QUEUE_NAME, type JobName, redisPrefix } from '@pulsecam/contracts';
 import type { WorkLedger } from '@pulsecam/store';
 import type { HandlerContext } from './handlers/context.ts';
 import { permanentFailure, StreamBusyError } from './handlers/errors.ts';
@@ -86,7 +86,7 @@ export function createFrameWorker(options: FrameWorkerOptions): Worker {
     },
     {
       connection: options.connection,
-      prefix: options.prefix,
+      prefix: redisPrefix(options.prefix),
       concurrency: options.concurrency,
       autorun: false,
       // A worker that dies holding a job loses its lock after this long; the job then runs again

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   }
   log.info({ backend: config.TF_BACKEND, inputSize: config.DETECTOR_INPUT_SIZE, landmarks: config.LANDMARK_MODEL, ms: Math.round(performance.now() - loadStart) }, 'face models loaded');
 
-  const redis = connectRedis(config.REDIS_URL);
+  const redis = connectRedis(config.REDIS_URL, {}, { cluster: config.REDIS_CLUSTER });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const store = new SessionStore(redis, config.KEY_PREFIX, {
     ttlSeconds: config.SESSION_TTL_SECONDS,

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { VIDEO_QUEUE_NAME, videoJobs, type VideoResult } from '@pulsecam/contracts';
+import { VIDEO_QUEUE_NAME, videoJobs, type VideoResult, redisPrefix } from '@pulsecam/contracts';
 import { estimateVideo, joinTraces, NoFaceError, traceFrames, type EstimateSettings, type FramePipeline } from '@pulsecam/analysis';
 import { VideoGoneError, type VideoStore, type WorkLedger } from '@pulsecam/store';
 import { readVideoFrames, VideoError } from '@pulsecam/video';
@@ -124,7 +124,7 @@ export function createVideoWorker(o: VideoWorkerOptions): Worker {
     },
     {
       connection: o.connection,
-      prefix: o.prefix,
+      prefix: redisPrefix(o.prefix),
       concurrency: o.concurrency,
       autorun: false,
       lockDuration: o.lockMs,

@@ -12,6 +12,11 @@ const redisUrl = z
 /** Settings both the gateway and the workers read: they must agree on them. */
 export const CommonEnv = z.object({
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  /** true: REDIS_URL is one node of a Redis Cluster (every key shares one hash tag, so any cluster works). */
+  REDIS_CLUSTER: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** The ffmpeg used to read videos (empty: the one @ffmpeg-installer/ffmpeg installed with npm). */
   FFMPEG_PATH: z.string().default(''),
   /** An uploaded video is kept in Redis (in chunks) for at most this long; it is deleted as soon as its job ends. */

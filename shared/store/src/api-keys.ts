@@ -51,10 +51,27 @@ export class ApiKeyStore {
 
   constructor(
     private readonly redis: Redis,
-    prefix: string,
+    private readonly prefix: string,
   ) {
     this.keys = apiKeyKeys(prefix);
     this.scripts = defineScripts(redis, { apiKeyCreate: { numberOfKeys: 2, lua: CREATE_SCRIPT }, apiKeyRevoke: { numberOfKeys: 2, lua: REVOKE_SCRIPT } });
+  }
+
+  /**
+   * Moves keys stored before key names carried a hash tag (`pulsecam:apikeys`, now
+   * `{pulsecam}:apikeys`) under the new names, once; returns how many keys moved. Sessions and
+   * jobs need no move: they expire within minutes.
+   */
+  async adoptUntagged(): Promise<number> {
+    const legacy = { byHash: `${this.prefix}:apikeys`, byName: `${this.prefix}:apikeys:names` };
+    const [byHash, byName] = await Promise.all([this.redis.hgetall(legacy.byHash), this.redis.hgetall(legacy.byName)]);
+    const moved = Object.keys(byHash).length;
+    if (moved === 0) return 0;
+    await this.redis.hset(this.keys.byHash, byHash);
+    if (Object.keys(byName).length) await this.redis.hset(this.keys.byName, byName);
+    await this.redis.del(legacy.byHash);
+    await this.redis.del(legacy.byName);
+    return moved;
   }
 
   /** Creates a key and returns it in plain text (the only time it exists outside the client). */

@@ -4,6 +4,7 @@
  * by the last beat (ms) and a hash of each worker's details; entries older than the horizon are
  * pruned when read.
  */
+import { workerKeys } from '@pulsecam/contracts';
 import type { Redis } from 'ioredis';
 
 export interface WorkerBeat {
@@ -19,21 +20,20 @@ export interface LiveWorker extends WorkerBeat {
   lastSeen: number;
 }
 
-const keys = (prefix: string) => ({ index: `${prefix}:workers`, info: `${prefix}:workers:info` });
 
 export async function beat(redis: Redis, prefix: string, worker: WorkerBeat, now = Date.now()): Promise<void> {
-  const k = keys(prefix);
+  const k = workerKeys(prefix);
   await redis.multi().zadd(k.index, now, worker.id).hset(k.info, worker.id, JSON.stringify(worker)).exec();
 }
 
 export async function forget(redis: Redis, prefix: string, id: string): Promise<void> {
-  const k = keys(prefix);
+  const k = workerKeys(prefix);
   await redis.multi().zrem(k.index, id).hdel(k.info, id).exec();
 }
 
 /** Workers whose last beat is younger than `horizonMs`; older ones are removed. */
 export async function liveWorkers(redis: Redis, prefix: string, horizonMs: number, now = Date.now()): Promise<LiveWorker[]> {
-  const k = keys(prefix);
+  const k = workerKeys(prefix);
   const stale = await redis.zrangebyscore(k.index, '-inf', String(now - horizonMs));
   const [live, infos] = await Promise.all([
     redis.zrangebyscore(k.index, String(now - horizonMs), '+inf', 'WITHSCORES'),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { redisPrefix } from '@pulsecam/contracts';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import { ApiKeyStore, hashSecret, newSecret, secretMatches, SessionLimitError, SessionStore, WorkLedger, type TraceSample } from '../src/index.ts';
@@ -168,7 +169,7 @@ describe('SessionStore on real Redis', () => {
     assert.equal(meta?.owner, 'key:alice');
     assert.ok(secretMatches(token, meta?.tokenHash ?? undefined));
     assert.ok(!secretMatches(newSecret('pst'), meta?.tokenHash ?? undefined));
-    const stored = JSON.stringify(await redis.hgetall(`${prefix}:session:${a1}`));
+    const stored = JSON.stringify(await redis.hgetall(`${redisPrefix(prefix)}:session:${a1}`));
     assert.ok(!stored.includes(token), 'the plain token is not stored');
     await store.create(alice, hashSecret(newSecret('pst')));
     await assert.rejects(store.create(alice, hashSecret('x')), (err: SessionLimitError) => err.scope === 'client');
@@ -190,12 +191,27 @@ describe('SessionStore on real Redis', () => {
     assert.deepEqual(await keys.lookup(key), record);
     assert.equal(await keys.lookup(newSecret('pk')), null);
     await assert.rejects(keys.create('lab-1'), /exists/);
-    const dump = JSON.stringify(await redis.hgetall(`${prefix}:apikeys`)) + JSON.stringify(await redis.hgetall(`${prefix}:apikeys:names`));
+    const dump = JSON.stringify(await redis.hgetall(`${redisPrefix(prefix)}:apikeys`)) + JSON.stringify(await redis.hgetall(`${redisPrefix(prefix)}:apikeys:names`));
     assert.ok(!dump.includes(key), 'the plain key is not stored');
     assert.deepEqual((await keys.list()).map((k) => k.name), ['lab-1']);
     assert.equal(await keys.revoke('lab-1'), true);
     assert.equal(await keys.lookup(key), null);
     assert.equal(await keys.revoke('lab-1'), false);
+  });
+
+  test('API keys stored under the untagged names of earlier versions are moved under the hash tag once', async () => {
+    prefix = testPrefix();
+    const keys = new ApiKeyStore(redis, prefix);
+    const { key, record } = await keys.create('old-lab');
+    // As an earlier version stored them: `prefix:apikeys`, no braces.
+    await redis.rename(`${redisPrefix(prefix)}:apikeys`, `${prefix}:apikeys`);
+    await redis.rename(`${redisPrefix(prefix)}:apikeys:names`, `${prefix}:apikeys:names`);
+    assert.equal(await keys.lookup(key), null);
+    assert.equal(await keys.adoptUntagged(), 1);
+    assert.deepEqual(await keys.lookup(key), record);
+    assert.equal(await redis.exists(`${prefix}:apikeys`, `${prefix}:apikeys:names`), 0);
+    assert.equal(await keys.adoptUntagged(), 0, 'nothing left to move');
+    await redis.del(`${prefix}:apikeys`, `${prefix}:apikeys:names`);
   });
 
   test('work ledger: per-session frames and total bytes are capped, released once, and lapse at their deadline', async () => {
@@ -253,7 +269,7 @@ describe('Lua scripts are registered once and run by hash', () => {
     const seen: string[] = [];
     const monitor = await watcher.monitor();
     monitor.on('monitor', (_time: string, args: string[]) => {
-      if (/^eval/i.test(args[0]) && args.some((a) => String(a).startsWith(prefix))) seen.push(args[0].toLowerCase());
+      if (/^eval/i.test(args[0]) && args.some((a) => String(a).includes(prefix))) seen.push(args[0].toLowerCase());
     });
     try {
       const store = new SessionStore(redis, prefix, limits);
