@@ -7,6 +7,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY shared/analysis/package.json shared/analysis/
+COPY shared/client/package.json shared/client/
 COPY shared/config/package.json shared/config/
 COPY shared/contracts/package.json shared/contracts/
 COPY shared/lifecycle/package.json shared/lifecycle/
@@ -28,6 +29,7 @@ FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/shared/analysis/package.json shared/analysis/
+COPY --from=build /app/shared/client/package.json shared/client/
 COPY --from=build /app/shared/config/package.json shared/config/
 COPY --from=build /app/shared/contracts/package.json shared/contracts/
 COPY --from=build /app/shared/lifecycle/package.json shared/lifecycle/
