@@ -57,9 +57,10 @@ export const GatewayEnv = CommonEnv.extend({
   MAX_IMAGE_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(4 * 1024 * 1024),
   MAX_BATCH_IMAGES: z.coerce.number().int().min(1).max(1000).default(64),
   /**
-   * A samples post reuses the session's newest estimate while it is younger than this (0: every
-   * post is estimated afresh). Devices post every second; estimating every other post halves the
-   * workers' share of private mode (see the README's Speed section).
+   * A samples post reuses the session's newest estimate while the samples sent since cover less
+   * than this much capture time (0: every post is estimated afresh). Devices post every second, so
+   * they get a fresh estimate every other post, which halves the workers' share of private mode
+   * (the README's Speed section); a recording sent in bigger pieces is estimated every time.
    */
   SAMPLES_ESTIMATE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
   /** Most colour samples one POST /session/{id}/samples may carry. */

@@ -31,6 +31,8 @@ export interface SessionMeta {
   lastEstimate: unknown;
   /** When (ms, server clock) the last estimate was computed. */
   estimatedAt: number | null;
+  /** The capture time (ms) of the newest frame the last estimate covered. */
+  estimatedThroughTs: number | null;
   /** The face tracking state of the session's frame stream (opaque JSON, owned by the worker). */
   track: unknown;
   /** Whose clock the session's frame times are on: set by its first frame. */
@@ -135,8 +137,10 @@ const CLAIM_CLOCK_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 0 then return fa
 // KEYS: meta. ARGV: capture time. Raises admitted_ts (never lowers it) on a live session.
 const NOTE_ADMITTED_SCRIPT =
   "if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('HGET', KEYS[1], 'admitted_ts') or '-1') < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'admitted_ts', ARGV[1]) end return 1";
-// KEYS: meta. ARGV: estimate json, now. Only on a live session, so a late job cannot resurrect a deleted one.
-const SAVE_ESTIMATE_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'estimate', ARGV[1], 'estimate_at', ARGV[2]) end return 1";
+// KEYS: meta. ARGV: estimate json, now, newest capture time covered. Only on a live session, so a
+// late job cannot resurrect a deleted one.
+const SAVE_ESTIMATE_SCRIPT =
+  "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'estimate', ARGV[1], 'estimate_at', ARGV[2], 'estimate_through', ARGV[3]) end return 1";
 
 const SESSION_SCRIPTS = {
   sessionCreate: { numberOfKeys: 3, lua: CREATE_SCRIPT },
@@ -339,9 +343,10 @@ export class SessionStore {
     await this.scripts.sessionNoteAdmitted([sessionKeys(this.prefix, id).meta], [newestTs]);
   }
 
-  async saveEstimate(id: string, estimate: unknown): Promise<void> {
+  /** Keeps the newest estimate, when it was made and the newest capture time it covered (-1: none). */
+  async saveEstimate(id: string, estimate: unknown, throughTs: number | null): Promise<void> {
     const { meta } = sessionKeys(this.prefix, id);
-    await this.scripts.sessionSaveEstimate([meta], [JSON.stringify(estimate), this.clock()]);
+    await this.scripts.sessionSaveEstimate([meta], [JSON.stringify(estimate), this.clock(), throughTs ?? -1]);
   }
 
   /** Live sessions, oldest first, with their metadata (all of them, or one owner's). Expired entries are pruned. */
@@ -389,6 +394,7 @@ function parseMeta(id: string, h: Record<string, string>, expiresAt: number): Se
     lastBox: h.last_box ? (JSON.parse(h.last_box) as SessionMeta['lastBox']) : null,
     lastEstimate: h.estimate ? (JSON.parse(h.estimate) as unknown) : null,
     estimatedAt: h.estimate_at !== undefined ? Number(h.estimate_at) : null,
+    estimatedThroughTs: h.estimate_through !== undefined && Number(h.estimate_through) >= 0 ? Number(h.estimate_through) : null,
     track: h.track ? (JSON.parse(h.track) as unknown) : null,
     clock: h.clock === 'capture' || h.clock === 'receive' ? h.clock : null,
     admittedTs: h.admitted_ts !== undefined ? Number(h.admitted_ts) : null,

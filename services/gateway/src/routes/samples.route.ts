@@ -30,9 +30,14 @@ export function samplesRouter(deps: RouteDeps): Router {
     const times = body.samples.map((s, i) => ({ timestamp: s.timestamp, t: s.timestamp, field: `samples.${i}.timestamp` }));
     const client = clientOf(res);
     const meta = await openSession(store, id, req, client);
-    // A recent estimate is reused (no job); otherwise the workers must not be too far behind.
-    const age = meta.lastEstimate && meta.estimatedAt !== null ? Date.now() - meta.estimatedAt : Infinity;
-    const reuse = age < config.SAMPLES_ESTIMATE_INTERVAL_MS;
+    // The newest estimate is reused (no job) while the samples since cover less than the interval
+    // of capture time: a device posting every second gets a fresh one every other post, and a
+    // client sending a recording in bigger pieces a fresh one every time. Otherwise the workers
+    // must not be too far behind.
+    const newestSent = Math.max(...body.samples.map((s) => s.timestamp));
+    const reuse =
+      meta.lastEstimate !== null && meta.estimatedThroughTs !== null && newestSent - meta.estimatedThroughTs < config.SAMPLES_ESTIMATE_INTERVAL_MS;
+    const age = meta.estimatedAt !== null ? Date.now() - meta.estimatedAt : 0;
     // Overload and rate first: a refused request must not move the session's timeline on.
     if (!reuse) await admitWork(jobs, config.MAX_QUEUED_JOBS);
     await rates.frames(client, body.samples.length);

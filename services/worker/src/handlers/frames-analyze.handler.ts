@@ -100,8 +100,9 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
   } else {
     const estimateStart = performance.now();
     const timeline = await ctx.store.timeline(id);
-    estimate = estimateSession(timeline.samples, { lastFrameTs: Math.max(meta.lastFrameTs ?? -Infinity, newestTs), noFaceTimes: timeline.noFaceTimes }, ctx.estimate);
-    await ctx.store.saveEstimate(id, estimate);
+    const lastFrameTs = Math.max(meta.lastFrameTs ?? -Infinity, newestTs);
+    estimate = estimateSession(timeline.samples, { lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate);
+    await ctx.store.saveEstimate(id, estimate, lastFrameTs);
     ctx.metrics.stageDuration.observe({ stage: 'estimate' }, (performance.now() - estimateStart) / 1000);
   }
   return { session_id: id, frames: results, estimate, processing_ms: Math.round((performance.now() - started) * 10) / 10 };

@@ -8,6 +8,6 @@ export const sessionEstimateHandler: Handler<'session.estimate'> = async (payloa
   if (!meta) throw permanentFailure('session_not_found', sessionNotFoundDetail(payload.session_id));
   const timeline = await ctx.store.timeline(payload.session_id);
   const estimate = estimateSession(timeline.samples, { lastFrameTs: meta.lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate);
-  await ctx.store.saveEstimate(payload.session_id, estimate);
+  await ctx.store.saveEstimate(payload.session_id, estimate, meta.lastFrameTs);
   return estimate;
 };
