@@ -6,15 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { QUEUE_NAME, redisPrefix, sessionKeys, sessionIndexKey } from '@pulsecam/contracts';
+import { Cluster } from 'ioredis';
 import { connectRedis } from '@pulsecam/store';
-import { apiFetch } from './support/api.ts';
-import { renderScenario } from './support/frames.ts';
+import { encodeVideo, meanHeartRate, scenario, SceneRenderer } from '@pulsecam/synth';
+import { ffmpegPath } from '@pulsecam/video';
+import { apiFetch, rememberSecret } from './support/api.ts';
+import { portraitTemplate, renderScenario } from './support/frames.ts';
 import { startService, type RunningService } from './support/service.ts';
 
 const available = ['redis-server', 'redis-cli'].every((bin) => spawnSync(bin, ['--version']).status === 0);
@@ -68,7 +71,7 @@ describe('Redis Cluster (three masters on local ports)', { skip: SKIP, timeout: 
     for (const port of ports) await waitFor(() => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG', `node ${port}`);
     cli('--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes');
     for (const port of ports) await waitFor(() => cli('-p', String(port), 'cluster', 'info').includes('cluster_state:ok'), `cluster state ok on ${port}`);
-    service = await startService({ workers: 1, redisUrl: `redis://127.0.0.1:${ports[1]}`, env: { REDIS_CLUSTER: 'true' } });
+    service = await startService({ workers: 1, redisUrl: `redis://127.0.0.1:${ports[1]}`, env: { REDIS_CLUSTER: 'true', VIDEO_SEGMENT_SECONDS: '7' } });
   });
 
   after(async () => {
@@ -127,5 +130,38 @@ describe('Redis Cluster (three masters on local ports)', { skip: SKIP, timeout: 
     assert.equal(deleted.status, 200);
     const status = await apiFetch(`${service.baseUrl}/session/${id}/status`);
     assert.equal(status.status, 404);
+  });
+
+  test('an uploaded video through the cluster: two segments and their join (a BullMQ flow), the upload removed', async (t) => {
+    const file = path.join(dir, 'clip.mp4');
+    const sc = scenario('still');
+    const renderer = new SceneRenderer({ ...sc.spec, durationSeconds: 14, fps: 15 }, await portraitTemplate());
+    await encodeVideo(ffmpegPath(), file, renderer, { codec: ['-c:v', 'libx264', '-crf', '8', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'] });
+    const form = new FormData();
+    form.set('video', new Blob([new Uint8Array(readFileSync(file))]), 'clip.mp4');
+    const sent = await apiFetch(`${service.baseUrl}/analyze-video`, { method: 'POST', body: form });
+    assert.equal(sent.status, 202, await sent.clone().text());
+    const accepted = (await sent.json()) as { job_id: string; job_token: string; segments: number };
+    rememberSecret(accepted.job_token);
+    assert.equal(accepted.segments, 2, 'two segments and a join: a flow across the queue');
+    let body: { state: string; result?: { summary: { median_bpm: number | null } }; error?: string } = { state: 'waiting' };
+    const end = Date.now() + 180_000;
+    while (body.state !== 'completed' && body.state !== 'failed' && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 500));
+      body = (await (await apiFetch(`${service.baseUrl}/jobs/${accepted.job_id}`, { headers: { authorization: `Bearer ${accepted.job_token}` } })).json()) as typeof body;
+    }
+    assert.equal(body.state, 'completed', JSON.stringify(body));
+    const truth = meanHeartRate(renderer.physiology, 0, 14);
+    t.diagnostic(`video through the cluster: median ${body.result?.summary.median_bpm} bpm (truth ${truth.toFixed(1)})`);
+    assert.ok(body.result?.summary.median_bpm != null && Math.abs(body.result.summary.median_bpm - truth) <= 3);
+    // The upload's chunks are gone once the job ended: no master holds a video key.
+    const cluster = new Cluster([{ host: '127.0.0.1', port: ports[0] }]);
+    try {
+      await new Promise((resolve) => cluster.once('ready', resolve));
+      const left = (await Promise.all(cluster.nodes('master').map((node) => node.keys(`${redisPrefix(service.prefix)}:video:*`)))).flat();
+      assert.deepEqual(left, []);
+    } finally {
+      cluster.disconnect();
+    }
   });
 });
