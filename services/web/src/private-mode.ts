@@ -72,6 +72,7 @@ export class PrivateMode implements MeasurementMode {
       this.queue.push(frame.sample);
       if (this.queue.length > MAX_QUEUED_SAMPLES) this.queue.splice(0, this.queue.length - MAX_QUEUED_SAMPLES);
       this.items.push(frame.item);
+      if (this.items.length > MAX_QUEUED_SAMPLES) this.items.splice(0, this.items.length - MAX_QUEUED_SAMPLES);
       this.host.frame(frame.item, frame.width, frame.height);
       this.measureSpeed(frame.ms);
     } catch (err) {
