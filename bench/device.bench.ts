@@ -11,13 +11,14 @@
  * against the server (mean |device - server| over the seconds both answer).
  *   npm run bench:device
  *   npm run bench:device -- --scenarios still,head_bob
+ *   npm run bench:device -- --clips 3 --seconds 60 --scenarios skin_type_V,skin_type_VI   # the full suite's clips
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { loadWorkerConfig } from '@pulsecam/config';
 import { richSampleOf, type Estimate, type RichSample } from '@pulsecam/contracts';
-import { createPhysiology, loadFaceTemplate, scenarios, SceneRenderer, type Scenario } from '@pulsecam/synth';
+import { benchmarkSuite, createPhysiology, loadFaceTemplate, scenarios, SceneRenderer, type Scenario } from '@pulsecam/synth';
 import { detectorFromConfig, estimateSession, pipelineFromConfig, type FramePipeline } from '@pulsecam/analysis';
 import type { TraceSample } from '@pulsecam/store';
 import type { TrackState } from '@pulsecam/vision';
@@ -25,11 +26,20 @@ import { startService, type RunningService } from '../test/support/service.ts';
 import { summarize, WINDOW_SECONDS, windowResult, type ClipResult, type WindowResult } from './accuracy-score.ts';
 import { ROOT } from './trace-cache.ts';
 
-const { values: args } = parseArgs({ options: { scenarios: { type: 'string', default: '' }, workers: { type: 'string', default: '1' } } });
+const { values: args } = parseArgs({
+  options: {
+    scenarios: { type: 'string', default: '' },
+    workers: { type: 'string', default: '1' },
+    clips: { type: 'string' },
+    seconds: { type: 'string', default: '60' },
+  },
+});
 const config = loadWorkerConfig();
 const wanted = args.scenarios ? args.scenarios.split(',').map((s) => s.trim()) : null;
 // Uploaded-video scenarios have no device path (a device measures its camera, not an mp4).
-const suite = scenarios().filter((s) => !s.spec.videoCodec && (!wanted || wanted.includes(s.family)));
+// The published clips, or (--clips N) the full benchmark's N independent clips per scenario.
+const clips = args.clips ? benchmarkSuite({ clips: Number(args.clips), durationSeconds: Number(args.seconds) }) : scenarios();
+const suite = clips.filter((s) => !s.spec.videoCodec && (!wanted || wanted.includes(s.family)));
 const settings = { method: config.HR_METHOD, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS };
 
 const DEVICE_PATHS = ['device', 'uncompressed'] as const;
