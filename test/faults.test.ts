@@ -4,6 +4,7 @@
  * Answers must come fast and clear during the fault, the service must recover by itself, and the
  * stored frames must be exactly the frames that were accepted.
  */
+import { waitFor } from './support/wait.ts';
 import { redisPrefix } from '@pulsecam/contracts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -37,15 +38,6 @@ const batchOf = (id: string, frames: SyntheticVideo['frames']) => ({
   session_id: id,
   images: frames.map((f) => ({ image_data: f.jpeg.toString('base64'), timestamp: f.timestampMs })),
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const started = Date.now();
-  while (!(await check().catch(() => false))) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return Date.now() - started;
-}
 
 describe('faults lose nothing, and every client gets a clear answer fast', { timeout: 600_000 }, () => {
   let video: SyntheticVideo;

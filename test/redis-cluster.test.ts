@@ -5,7 +5,7 @@
  * samples, the estimate, the session deleted. Skipped, saying so, where redis-server is missing.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -18,7 +18,9 @@ import { encodeVideo, meanHeartRate, scenario, SceneRenderer } from '@pulsecam/s
 import { ffmpegPath } from '@pulsecam/video';
 import { apiFetch, rememberSecret } from './support/api.ts';
 import { portraitTemplate, renderScenario } from './support/frames.ts';
+import { RedisChild } from './support/redis-server.ts';
 import { startService, type RunningService } from './support/service.ts';
+import { waitFor } from './support/wait.ts';
 
 const available = ['redis-server', 'redis-cli'].every((bin) => spawnSync(bin, ['--version']).status === 0);
 const SKIP = available ? false : 'redis-server and redis-cli are not on PATH: install Redis (apt-get install redis-server) to run the Redis Cluster test';
@@ -46,16 +48,8 @@ async function clusterPort(taken: number[]): Promise<number> {
   }
 }
 
-async function waitFor(check: () => boolean, what: string, deadlineMs = 30_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('Redis Cluster (three masters on local ports)', { skip: SKIP, timeout: 300_000 }, () => {
-  const nodes: ChildProcess[] = [];
+  const nodes: RedisChild[] = [];
   let ports: number[] = [];
   let dir: string;
   let service: RunningService;
@@ -64,19 +58,17 @@ describe('Redis Cluster (three masters on local ports)', { skip: SKIP, timeout: 
     dir = mkdtempSync(path.join(os.tmpdir(), 'pulsecam-cluster-'));
     for (let i = 0; i < 3; i++) ports.push(await clusterPort(ports));
     for (const port of ports) {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`];
-      args.push('--cluster-node-timeout', '5000', '--save', '', '--appendonly', 'no', '--dir', dir);
-      nodes.push(spawn('redis-server', args, { stdio: 'ignore' }));
+      const args = ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000', '--dir', dir];
+      nodes.push(await RedisChild.start({ port, args }));
     }
-    for (const port of ports) await waitFor(() => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG', `node ${port}`);
     cli('--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes');
-    for (const port of ports) await waitFor(() => cli('-p', String(port), 'cluster', 'info').includes('cluster_state:ok'), `cluster state ok on ${port}`);
+    for (const port of ports) await waitFor(() => cli('-p', String(port), 'cluster', 'info').includes('cluster_state:ok'), 30_000, `cluster state ok on ${port}`);
     service = await startService({ workers: 1, redisUrl: `redis://127.0.0.1:${ports[1]}`, env: { REDIS_CLUSTER: 'true', VIDEO_SEGMENT_SECONDS: '7' } });
   });
 
   after(async () => {
     await service?.stop();
-    for (const node of nodes) node.kill('SIGTERM');
+    for (const node of nodes) await node.down();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -5,10 +5,14 @@ import { freePort } from './service.ts';
 
 export class RedisChild {
   private child: ChildProcess | null = null;
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: string[],
+  ) {}
 
-  static async start(): Promise<RedisChild> {
-    const r = new RedisChild(await freePort());
+  /** On a free port unless one is given; `args` are added to redis-server's (e.g. cluster mode). */
+  static async start(options: { port?: number; args?: string[] } = {}): Promise<RedisChild> {
+    const r = new RedisChild(options.port ?? (await freePort()), options.args ?? []);
     await r.up();
     return r;
   }
@@ -19,7 +23,9 @@ export class RedisChild {
 
   /** Starts redis-server (nothing saved to disk: a restart loses every key, as a cache-only Redis does). */
   async up(): Promise<void> {
-    this.child = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.child = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 15_000;
     while (!(await redisAnswers(this.url, 300))) {
       if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not answer`);
