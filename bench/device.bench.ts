@@ -17,12 +17,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { loadWorkerConfig } from '@pulsecam/config';
+import { bearer, call, createPulsecamClient, type PulsecamClient } from '@pulsecam/client';
 import { richSampleOf, type Estimate, type RichSample } from '@pulsecam/contracts';
 import { benchmarkSuite, createPhysiology, loadFaceTemplate, scenarios, SceneRenderer, type Scenario } from '@pulsecam/synth';
 import { detectorFromConfig, estimateSession, pipelineFromConfig, type FramePipeline } from '@pulsecam/analysis';
 import type { TraceSample } from '@pulsecam/store';
 import type { TrackState } from '@pulsecam/vision';
-import { startService, type RunningService } from '../test/support/service.ts';
+import { startService } from '../test/support/service.ts';
 import { summarize, WINDOW_SECONDS, windowResult, type ClipResult, type WindowResult } from './accuracy-score.ts';
 import { ROOT } from './trace-cache.ts';
 
@@ -54,7 +55,7 @@ interface ClipPaths {
 
 /** One device measuring a clip: its tracking state, the samples of the second being filled, its session. */
 interface Device {
-  session: { id: string; token: string };
+  session: { session_id: string; session_token: string };
   state: TrackState | null;
   pending: RichSample[];
   first: number | null;
@@ -72,20 +73,9 @@ async function analysisPixels(frame: { data: Uint8Array; width: number; height: 
   return { data: new Uint8Array(data), width, height };
 }
 
-async function post(service: RunningService, session: { id: string; token: string }, samples: RichSample[]): Promise<Estimate> {
-  const res = await fetch(`${service.baseUrl}/session/${session.id}/samples`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
-    body: JSON.stringify({ samples }),
-  });
-  const body = (await res.json()) as Estimate & { detail?: string };
-  if (!res.ok) throw new Error(`samples refused: ${res.status} ${body.detail}`);
-  return body;
-}
-
-async function createSession(service: RunningService): Promise<{ id: string; token: string }> {
-  const created = (await (await fetch(`${service.baseUrl}/create-session`, { method: 'POST' })).json()) as { session_id: string; session_token: string };
-  return { id: created.session_id, token: created.session_token };
+/** The device's second of samples through the API (as the page posts them), answered with the estimate. */
+function post(api: PulsecamClient, session: { session_id: string; session_token: string }, samples: RichSample[]): Promise<Estimate> {
+  return call(() => api.POST('/session/{id}/samples', { params: { path: { id: session.session_id } }, body: { samples }, ...bearer(session.session_token) }));
 }
 
 /** A frame through the device's vision, kept as the sample the page would post. */
@@ -95,10 +85,10 @@ function observe(device: Device, seen: { sample: TraceSample | null; state: Trac
   device.pending.push(seen.sample ? richSampleOf(seen.sample) : { timestamp: timestampMs, face: false });
 }
 
-async function measureClip(sc: Scenario, renderer: SceneRenderer, pipeline: FramePipeline, service: RunningService): Promise<ClipPaths> {
+async function measureClip(sc: Scenario, renderer: SceneRenderer, pipeline: FramePipeline, api: PulsecamClient): Promise<ClipPaths> {
   const physiology = createPhysiology(sc.spec.physiology, sc.spec.durationSeconds);
   const devices = {} as Record<DevicePath, Device>;
-  for (const name of DEVICE_PATHS) devices[name] = { session: await createSession(service), state: null, pending: [], first: null, windows: [], differences: [] };
+  for (const name of DEVICE_PATHS) devices[name] = { session: await call(() => api.POST('/create-session')), state: null, pending: [], first: null, windows: [], differences: [] };
   const serverTrace: TraceSample[] = [];
   const frameTimes: number[] = [];
   let serverState: TrackState | null = null;
@@ -109,7 +99,7 @@ async function measureClip(sc: Scenario, renderer: SceneRenderer, pipeline: Fram
     const answers = await Promise.all(
       DEVICE_PATHS.map(async (name) => {
         const device = devices[name];
-        const answer = await post(service, device.session, device.pending);
+        const answer = await post(api, device.session, device.pending);
         device.pending = [];
         return answer;
       }),
@@ -181,7 +171,7 @@ try {
   console.log('| clip | server | device, same frames | \\|device - server\\| | device, uncompressed | \\|uncompressed - server\\| |');
   console.log('|---|---|---|---|---|---|');
   for (const sc of suite) {
-    const r = await measureClip(sc, new SceneRenderer(sc.spec, template), pipeline, service);
+    const r = await measureClip(sc, new SceneRenderer(sc.spec, template), pipeline, createPulsecamClient({ baseUrl: service.baseUrl }));
     results.push(r);
     console.log(
       `| ${sc.name} | ${cell(r.server)} | ${cell(r.device.device)} | ${fmt(meanOf(r.differences.device), 2)} | ${cell(r.device.uncompressed)} | ${fmt(meanOf(r.differences.uncompressed), 2)} |`,

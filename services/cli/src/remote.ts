@@ -7,7 +7,7 @@
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiProblem, bearer, call, createPulsecamClient, type Schemas } from '@pulsecam/client';
+import { ApiProblem, bearer, call, createPulsecamClient, formBody, type Schemas } from '@pulsecam/client';
 import { VideoResult } from '@pulsecam/contracts';
 
 /** How often the job's progress is asked for. */
@@ -38,7 +38,7 @@ export async function analyzeOnServer(file: string, options: RemoteOptions): Pro
   const form = new FormData();
   form.set('video', await openAsBlob(file), path.basename(file));
   const accepted = await call(() =>
-    api.POST('/analyze-video', { body: form as unknown as Schemas['AnalyzeVideoForm'], bodySerializer: () => form, signal: options.signal }),
+    api.POST('/analyze-video', { ...formBody<Schemas['AnalyzeVideoForm']>(form), signal: options.signal }),
   ).catch((err: unknown) => explain(err, options.server));
   const job = { params: { path: { id: accepted.job_id } }, ...bearer(accepted.job_token) };
   options.onProgress(0, accepted.frames_expected);

@@ -2,7 +2,7 @@
  * The API calls the page makes, through @pulsecam/client (types generated from /openapi.json),
  * with errors as ApiProblem.
  */
-import { ApiProblem, bearer, call, createPulsecamClient, type Schemas } from '@pulsecam/client';
+import { ApiProblem, bearer, call, createPulsecamClient, formBody, type Schemas } from '@pulsecam/client';
 import type { RichSample } from '@pulsecam/contracts';
 
 export { ApiProblem };
@@ -51,8 +51,7 @@ export const api = {
     form.set('session_id', session.id);
     form.set('timestamps', frames.map((f) => f.t.toFixed(1)).join(','));
     frames.forEach((f, i) => form.append('images', f.blob, `frame-${i}.jpg`));
-    // The form's file fields are Blobs here; the generated type describes them as binary strings.
-    const answer = await call(() => client.POST('/analyze-batch', { body: form as unknown as Schemas['AnalyzeBatchForm'], bodySerializer: () => form, ...bearer(session.token) }));
+    const answer = await call(() => client.POST('/analyze-batch', { ...formBody<Schemas['AnalyzeBatchForm']>(form), ...bearer(session.token) }));
     // Without ?async the service answers the batch itself (200), never a job id (202).
     if (!('results' in answer)) throw new ApiProblem(202, 'queued', 'the batch was queued instead of answered');
     return answer;

@@ -60,6 +60,14 @@ export function bearer(token: string): { headers: { Authorization: string } } {
   return { headers: { Authorization: `Bearer ${token}` } };
 }
 
+/**
+ * Request options that send a multipart form as it is. The generated types describe file fields
+ * as binary strings; a FormData carries Blobs, so it stands in for the typed body `T`.
+ */
+export function formBody<T>(form: FormData): { body: T; bodySerializer: () => FormData } {
+  return { body: form as unknown as T, bodySerializer: () => form };
+}
+
 type Result<T> = { data?: T; error?: unknown; response: Response };
 
 /** The answer's body, or an ApiProblem for an error answer. */
