@@ -48,8 +48,6 @@ export interface EstimateSettings {
   minChromaShare?: number;
 }
 
-export { BREATHING_MIN_QUALITY, HRV_MIN_QUALITY };
-
 function recentMotion(samples: TraceSample[]): number {
   const last = samples[samples.length - 1];
   const recent = samples.filter((s) => s.pose && last.t - s.t <= HOLD_STILL_SPAN_MS);

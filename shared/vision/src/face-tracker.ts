@@ -9,12 +9,12 @@
  * The tracker keeps no state of its own: `TrackState` is plain JSON the caller stores between
  * frames (the workers keep it in Redis, so any worker can take a session's next batch).
  */
-import { CONFIRM_CROP_FACTOR, DEFAULT_TRACKER, MIN_CONFIRM_CROP_PX, MIN_VISIBLE_SHARE } from './tuning.ts';
+import { CONFIRM_CROP_FACTOR, DEFAULT_TRACKER, MIN_CONFIRM_CROP_PX, MIN_VISIBLE_SHARE, PATCH_SIZE } from './tuning.ts';
 import type { FaceDetector } from './face-detector.ts';
 import { chooseSubject, faceGuidance, observeFace, type FrameObservation, type GuidanceLimits } from './frame-analysis.ts';
 import { cropImage } from './image.ts';
 import type { RegionName } from './regions.ts';
-import { decodePatch, encodePatch, PATCH_SIZE, patchMotion, samplePatch } from './motion-gate.ts';
+import { decodePatch, encodePatch, patchMotion, samplePatch } from './motion-gate.ts';
 import {
   applySimilarity,
   poseOf,
@@ -82,8 +82,6 @@ export interface TrackerOptions {
   shapeFilter: ShapeFilterParams;
   guidance: GuidanceLimits;
 }
-
-export { DEFAULT_TRACKER };
 
 export function newTrackState(format: string): TrackState {
   return { format, t: null, face: null, search: { misses: 0, wait: 0 }, skin: null };

@@ -44,8 +44,6 @@ export interface GuidanceLimits {
   maxBrightness: number;
 }
 
-export { DEFAULT_GUIDANCE_LIMITS };
-
 function iou(a: Box, b: Box): number {
   const x0 = Math.max(a.x, b.x);
   const y0 = Math.max(a.y, b.y);

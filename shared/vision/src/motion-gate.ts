@@ -10,7 +10,6 @@ import { PATCH_SIZE } from './tuning.ts';
 import type { Box, RgbImage } from './types.ts';
 
 /** Side of the square patch, in samples. */
-export { PATCH_SIZE };
 
 /** Grey samples (0-255) of a box, bilinear, PATCH_SIZE x PATCH_SIZE, row-major. */
 export function samplePatch(image: RgbImage, box: Box): Float32Array {

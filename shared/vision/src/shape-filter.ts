@@ -32,8 +32,6 @@ export interface ShapeFilterParams {
   shapeAdaptation: number;
 }
 
-export { DEFAULT_SHAPE_FILTER };
-
 /** Centres the points and scales them to unit RMS radius. */
 function normalise(flat: number[]): number[] {
   const n = flat.length / 2;

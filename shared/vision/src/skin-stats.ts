@@ -61,8 +61,6 @@ export interface SkinSelection {
   brightnessBand: readonly [number, number];
 }
 
-export { DEFAULT_SKIN_SELECTION };
-
 /**
  * Mean colour of the skin pixels in the polygon, and the frame's own selection centre. With a
  * `reference` (a session's running centre), pixels are selected around it instead of around this
