@@ -6,7 +6,8 @@
 import type { Estimate } from '@pulsecam/contracts';
 import { createPhysiology, meanHeartRate, mulberry32, type Physiology, type Scenario } from '@pulsecam/synth';
 import type { TraceSample } from '@pulsecam/store';
-import { estimateSession, type EstimateSettings } from '@pulsecam/analysis';
+import { estimateSessionTracked, type EstimateSettings } from '@pulsecam/analysis';
+import type { TrackerHistory } from '@pulsecam/dsp';
 import type { CachedTrace } from './trace-cache.ts';
 
 export const WINDOW_SECONDS = 10;
@@ -51,6 +52,11 @@ export interface ScoreOptions {
   /** Seconds of trace the estimator sees (the service's BUFFER_SECONDS). */
   bufferSeconds: number;
   stepSeconds: number;
+  /**
+   * Estimate every window afresh, as one request with the whole buffer would (default: each
+   * estimate hands its tracker windows to the next, as a live session's estimates do).
+   */
+  stateless?: boolean;
 }
 
 /** One window's estimate beside the truth of the 10 s ending at `end` (seconds; the trace began at `first`). */
@@ -75,6 +81,7 @@ export function scoreClip(sc: Scenario, trace: CachedTrace, o: ScoreOptions): Cl
   const physiology = createPhysiology(sc.spec.physiology, sc.spec.durationSeconds);
   const windows: WindowResult[] = [];
   const lastFrame = trace.frameTimes[trace.frameTimes.length - 1] / 1000;
+  let tracker: TrackerHistory | null = null;
   for (let end = WINDOW_SECONDS; end <= lastFrame + 1e-9; end += o.stepSeconds) {
     const endMs = end * 1000;
     const startMs = endMs - o.bufferSeconds * 1000;
@@ -82,7 +89,8 @@ export function scoreClip(sc: Scenario, trace: CachedTrace, o: ScoreOptions): Cl
     const framesSoFar = trace.frameTimes.filter((t) => t <= endMs && t >= startMs);
     const lastFrameTs = framesSoFar.length ? framesSoFar[framesSoFar.length - 1] : null;
     const faceTimes = new Set(samples.map((x) => x.t));
-    const e = estimateSession(samples, { lastFrameTs, noFaceTimes: framesSoFar.filter((t) => !faceTimes.has(t)) }, o.settings);
+    const { estimate: e, tracker: next } = estimateSessionTracked(samples, { lastFrameTs, noFaceTimes: framesSoFar.filter((t) => !faceTimes.has(t)) }, o.settings, o.stateless ? null : tracker);
+    tracker = next;
     windows.push(windowResult(sc, physiology, e, samples.length ? samples[0].t / 1000 : end, end));
   }
   return { clip: sc.name, family: sc.family, expect: sc.expect, independentWindows: Math.floor(lastFrame / WINDOW_SECONDS), windows };

@@ -6,6 +6,7 @@
  *   npm run bench:accuracy -- --quick               # the published clips (one 20-30 s clip each)
  *   npm run bench:accuracy -- --clips 5 --seconds 90 --scenarios still,head_bob
  *   npm run bench:accuracy -- --calibrate           # also: how error and answers vary with each quality gate
+ *   npm run bench:accuracy -- --quick --stateless   # every estimate afresh (a live session hands its tracker windows on)
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -13,7 +14,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadWorkerConfig } from '@pulsecam/config';
 import { benchmarkSuite, pulseFreeTrace, scenarios, type Scenario } from '@pulsecam/synth';
-import { estimateSession, type EstimateSettings } from '@pulsecam/analysis';
+import { estimateSessionTracked, type EstimateSettings } from '@pulsecam/analysis';
+import type { TrackerHistory } from '@pulsecam/dsp';
 import { scoreClip, share, summarize, WINDOW_SECONDS, type ClipResult, type Summary, type WindowResult } from './accuracy-score.ts';
 import { codeVersion, readCached, ROOT, visionSettings } from './trace-cache.ts';
 
@@ -26,6 +28,8 @@ const { values: args } = parseArgs({
     methods: { type: 'string', default: 'green,chrom,pos,lgi,omit,pulsecam' },
     step: { type: 'string' },
     calibrate: { type: 'boolean', default: false },
+    // Every estimate afresh (no tracker windows handed on), to compare with the live sessions' way.
+    stateless: { type: 'boolean', default: false },
   },
 });
 const config = loadWorkerConfig();
@@ -66,6 +70,7 @@ const options = (method: EstimateSettings['method']) => ({
   settings: { method, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS },
   bufferSeconds: config.BUFFER_SECONDS,
   stepSeconds,
+  stateless: args.stateless,
 });
 const results = new Map<EstimateSettings['method'], ClipResult[]>(METHODS.map((m) => [m, suite.map((sc) => scoreClip(sc, readCached(sc.name, version)!, options(m)))]));
 
@@ -76,9 +81,11 @@ function pulseFreeWindows(settings: EstimateSettings): WindowResult[] {
   const windows: WindowResult[] = [];
   for (let k = 0; k < PULSE_FREE_TRACES; k++) {
     const trace = pulseFreeTrace(9000 + k, seconds);
+    let tracker: TrackerHistory | null = null;
     for (let end = WINDOW_SECONDS * 1000; end <= trace[trace.length - 1].t; end += stepSeconds * 1000) {
       const samples = trace.filter((s) => s.t <= end && s.t >= end - config.BUFFER_SECONDS * 1000);
-      const e = estimateSession(samples, { lastFrameTs: samples[samples.length - 1].t, noFaceTimes: [] }, settings);
+      const { estimate: e, tracker: next } = estimateSessionTracked(samples, { lastFrameTs: samples[samples.length - 1].t, noFaceTimes: [] }, settings, args.stateless ? null : tracker);
+      tracker = next;
       windows.push({ truth: NaN, bpm: e.heart_rate, confidence: e.confidence, pulseDetected: e.pulse_detected, quality: e.signal_quality, rmssd: null, hrvQuality: 0, truthRmssd: NaN, breathing: null, breathingQuality: 0, truthBreathing: NaN });
     }
   }
@@ -97,7 +104,10 @@ const clipsPerFamily = Math.max(...families.map((f) => suite.filter((s) => s.fam
 console.log(
   `Pulsecam accuracy benchmark: ${families.length} scenarios × ${clipsPerFamily} clip(s) (${suite.length} clips, ${args.quick ? 'published 20-30 s clips' : `${seconds} s each`}), ${WINDOW_SECONDS} s windows every ${stepSeconds} s after warm-up; errors in bpm against each window's true mean rate; [95 % CI of the MAE, bootstrap over clips].`,
 );
-console.log(`Traces: version ${version}; vision = worker defaults (backend ${config.TF_BACKEND}, landmarks ${config.LANDMARK_MODEL}).\n`);
+console.log(
+  `Traces: version ${version}; vision = worker defaults (backend ${config.TF_BACKEND}, landmarks ${config.LANDMARK_MODEL}); ` +
+    (args.stateless ? 'every estimate afresh (--stateless).\n' : "each estimate reuses the previous one's tracker windows, as a live session's do.\n"),
+);
 
 const lines: string[] = [];
 lines.push(`| scenario | windows (independent) | ${METHODS.map((m) => `${m} MAE [CI] / RMSE / answered`).join(' | ')} |`);

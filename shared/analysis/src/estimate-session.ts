@@ -15,6 +15,7 @@ import {
   type MethodName,
   type PulsecamEstimate,
   type RichTrace,
+  type TrackerHistory,
 } from '@pulsecam/dsp';
 import type { TraceSample } from '@pulsecam/store';
 import {
@@ -124,14 +125,18 @@ function beyondHeartRate(result: HeartRateEstimate, settings: EstimateSettings):
   };
 }
 
-function runEstimator(samples: TraceSample[], settings: EstimateSettings): HeartRateEstimate {
+function runEstimator(samples: TraceSample[], settings: EstimateSettings, tracker: TrackerHistory | null): HeartRateEstimate & { history?: TrackerHistory | null } {
   if (settings.method === 'pulsecam') {
-    return estimatePulsecam(richTrace(samples), {
-      minSeconds: settings.minSignalSeconds,
-      windowSeconds: settings.windowSeconds,
-      ...(settings.minQuality !== undefined ? { minQuality: settings.minQuality, minQualityPlain: settings.minQuality } : {}),
-      ...(settings.minChromaShare !== undefined ? { minChromaShare: settings.minChromaShare } : {}),
-    });
+    return estimatePulsecam(
+      richTrace(samples),
+      {
+        minSeconds: settings.minSignalSeconds,
+        windowSeconds: settings.windowSeconds,
+        ...(settings.minQuality !== undefined ? { minQuality: settings.minQuality, minQualityPlain: settings.minQuality } : {}),
+        ...(settings.minChromaShare !== undefined ? { minChromaShare: settings.minChromaShare } : {}),
+      },
+      tracker,
+    );
   }
   const trace = richTrace(samples);
   return estimateHeartRate(
@@ -154,16 +159,33 @@ function framesWithoutFace(timeline: FrameTimeline, from: number, to: number): n
   return n;
 }
 
+/** An estimate, and the tracker's windows to hand to the next estimate of the same session. */
+export interface TrackedEstimate {
+  estimate: Estimate;
+  tracker: TrackerHistory | null;
+}
+
+/** One estimate of a session's trace, with no history: every window of the buffer analysed. */
 export function estimateSession(samples: TraceSample[], timeline: FrameTimeline, settings: EstimateSettings): Estimate {
+  return estimateSessionTracked(samples, timeline, settings, null).estimate;
+}
+
+/**
+ * One estimate of a live session's trace, reusing the tracker windows the previous estimate
+ * analysed (`tracker`, as it returned them): the answer a live session gets, at the cost of the
+ * windows that are new since.
+ */
+export function estimateSessionTracked(samples: TraceSample[], timeline: FrameTimeline, settings: EstimateSettings, tracker: TrackerHistory | null): TrackedEstimate {
+  const estimate = (e: Estimate, history: TrackerHistory | null = tracker): TrackedEstimate => ({ estimate: e, tracker: history });
   const { lastFrameTs } = timeline;
   const base = { method: settings.method, samples: samples.length, pulse_detected: null, waveform: null, hrv: null, respiration: null };
   if (samples.length === 0) {
-    return { ...base, heart_rate: null, confidence: 'none', signal_quality: 0, buffer_seconds: 0, guidance: ['warming_up'], message: 'No signal yet: send frames with a face in view.' };
+    return estimate({ ...base, heart_rate: null, confidence: 'none', signal_quality: 0, buffer_seconds: 0, guidance: ['warming_up'], message: 'No signal yet: send frames with a face in view.' });
   }
   const newest = samples[samples.length - 1].t;
   const bufferSeconds = (newest - samples[0].t) / 1000;
   if (lastFrameTs !== null && lastFrameTs - newest > FACE_LOST_MS) {
-    return { ...base, heart_rate: null, confidence: 'none', signal_quality: 0, buffer_seconds: bufferSeconds, guidance: ['no_face'], message: 'Face lost: no face in the most recent frames.' };
+    return estimate({ ...base, heart_rate: null, confidence: 'none', signal_quality: 0, buffer_seconds: bufferSeconds, guidance: ['no_face'], message: 'Face lost: no face in the most recent frames.' });
   }
   const windowStart = newest - settings.windowSeconds * 1000;
   const inWindow = samples.filter((x) => x.t >= windowStart);
@@ -181,7 +203,7 @@ export function estimateSession(samples: TraceSample[], timeline: FrameTimeline,
   if (bufferSeconds >= settings.minSignalSeconds && (sparse || longestGap > MAX_GAP_MS)) {
     // Frames that came without a face explain the hole; no frames at all means the stream paused.
     const faceLost = sparse ? framesWithoutFace(timeline, windowStart, newest + 1) > 0 : framesWithoutFace(timeline, gapStart, gapStart + longestGap) > 0;
-    return {
+    return estimate({
       ...base,
       heart_rate: null,
       confidence: 'none',
@@ -191,9 +213,9 @@ export function estimateSession(samples: TraceSample[], timeline: FrameTimeline,
       message: faceLost
         ? 'The face was found in too few of the recent frames to measure: face the camera and keep it in view.'
         : 'Frames arrived with gaps: send them steadily (at least 5 a second) to measure.',
-    };
+    });
   }
-  const result = runEstimator(samples, settings);
+  const result = runEstimator(samples, settings, tracker);
   const guidance: Estimate['guidance'] = [];
   if (recentMotion(samples) > HOLD_STILL_MOTION) guidance.push('hold_still');
   let message: string;
@@ -210,7 +232,7 @@ export function estimateSession(samples: TraceSample[], timeline: FrameTimeline,
       message = 'Analysis completed successfully';
       break;
   }
-  return {
+  const answer: Estimate = {
     ...base,
     heart_rate: result.bpm === null ? null : Math.round(result.bpm * 10) / 10,
     confidence: result.confidence,
@@ -222,4 +244,5 @@ export function estimateSession(samples: TraceSample[], timeline: FrameTimeline,
     message,
     ...beyondHeartRate(result, settings),
   };
+  return estimate(answer, result.history ?? null);
 }

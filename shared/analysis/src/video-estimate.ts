@@ -4,8 +4,8 @@
  * summary of the whole recording.
  */
 import type { Estimate, VideoResult, VideoSeriesRow, VideoSummary } from '@pulsecam/contracts';
-import { median } from '@pulsecam/dsp';
-import { estimateSession, type EstimateSettings } from './estimate-session.ts';
+import { median, type TrackerHistory } from '@pulsecam/dsp';
+import { estimateSessionTracked, type EstimateSettings } from './estimate-session.ts';
 import type { FrameTrace } from './video-trace.ts';
 
 export interface SeriesOptions {
@@ -43,6 +43,7 @@ export function heartRateSeries(trace: FrameTrace, options: SeriesOptions): Seri
   let sFrom = 0;
   let nFrom = 0;
   let newestFrame = 0;
+  let tracker: TrackerHistory | null = null;
   for (let t = start + step; t <= end + 1e-6; t += step) {
     const [s0, s1] = range(sampleTimes, t - buffer, t, sFrom);
     const [n0, n1] = range(noFaceTimes, t - buffer, t, nFrom);
@@ -50,8 +51,10 @@ export function heartRateSeries(trace: FrameTrace, options: SeriesOptions): Seri
     nFrom = n0;
     while (newestFrame + 1 < frameTimes.length && frameTimes[newestFrame + 1] <= t) newestFrame++;
     const lastFrame = frameTimes[newestFrame];
-    const estimate = estimateSession(samples.slice(s0, s1), { lastFrameTs: lastFrame, noFaceTimes: noFaceTimes.slice(n0, n1) }, options.settings);
-    points.push({ tMs: t, estimate });
+    // Each estimate hands its tracker windows to the next, as a live session's estimates do.
+    const next = estimateSessionTracked(samples.slice(s0, s1), { lastFrameTs: lastFrame, noFaceTimes: noFaceTimes.slice(n0, n1) }, options.settings, tracker);
+    tracker = next.tracker;
+    points.push({ tMs: t, estimate: next.estimate });
   }
   return points;
 }

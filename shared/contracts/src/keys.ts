@@ -17,6 +17,8 @@ export function sessionKeys(prefix: string, sessionId: string) {
     trace: `${redisPrefix(prefix)}:session:${sessionId}:trace`,
     /** String: the token of the worker analysing this session's frames (one at a time, in order). */
     lock: `${redisPrefix(prefix)}:session:${sessionId}:lock`,
+    /** String (bytes): the heart-rate tracker's analysed windows, reused by the next estimate (tracker-codec.ts). */
+    tracker: `${redisPrefix(prefix)}:session:${sessionId}:tracker`,
   };
 }
 

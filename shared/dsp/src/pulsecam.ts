@@ -106,6 +106,8 @@ export interface PulsecamEstimate extends HeartRateEstimate {
   signatures: PulseSignature[];
   /** The tracked rate, also when it was not answered (for calibration and diagnostics). */
   candidateBpm: number | null;
+  /** The tracker's windows, for the next estimate of this trace (null when none were analysed). */
+  history: TrackerHistory | null;
 }
 
 
@@ -157,11 +159,65 @@ interface WindowSpectrum {
   combined: PowerSpectrum;
   /** Index of the region with the clearest pulse in this window. */
   bestCandidate: number;
+  /** The tracker's log-emission per state (minBpm…maxBpm, 1 bpm apart). */
+  emission: Float64Array;
+  /** The window's own in-band peak, bpm. */
+  peakBpm: number;
   /** The window's motion- and light-cleaned channels per region, kept for the windows the blood check reads. */
   cleaned?: Float64Array[][];
 }
 
-export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOptions> = {}): PulsecamEstimate {
+/** One window of the tracker's sequence: its end on the uniform grid (exclusive) and what the tracker reads of it. */
+type SequenceWindow = { end: number; emission: Float64Array; peakBpm: number } & Partial<WindowSpectrum>;
+
+/**
+ * One analysis window as the tracker reads it, kept between the estimates of a live session so
+ * that each estimate analyses only the windows that are new (see `history` of estimatePulsecam).
+ */
+export interface TrackerWindow {
+  /** Capture time (s) of the window's last grid point, on the tracker's lattice. */
+  endT: number;
+  /** Input samples inside the window when it was analysed: a sample arriving late there makes it stale. */
+  samples: number;
+  /** The window's own in-band peak, bpm. */
+  peakBpm: number;
+  /** Log-emission per tracker state, one per bpm from the band's low edge. */
+  emission: Float64Array;
+}
+
+export interface TrackerHistory {
+  /** What the windows were analysed with (version, options, the trace's shape): another layout starts afresh. */
+  layout: string;
+  /** Oldest first, one step apart. */
+  windows: TrackerWindow[];
+}
+
+/** Bump when the window analysis changes, so histories kept by an older version are not read. */
+const TRACKER_LAYOUT_VERSION = 1;
+
+function trackerLayout(o: PulsecamOptions, projections: number, refs: number, windowLength: number): string {
+  return [TRACKER_LAYOUT_VERSION, o.fs, windowLength, o.stepSeconds, o.historySeconds, o.bandHz.join('-'), SPECTRUM_SIZE, projections, refs].join('|');
+}
+
+/** Index of the first value >= x in an ascending list. */
+function lowerBound(values: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Heart rate from a rich trace. `history` is what the previous estimate of the same live trace
+ * returned (`estimate.history`): its windows are reused where the trace is unchanged, so a session
+ * estimated every second analyses one or two new windows instead of the whole buffer. Without it
+ * every window is analysed (the result is then the same as with an empty history).
+ */
+export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOptions> = {}, history: TrackerHistory | null = null): PulsecamEstimate {
   const o = { ...DEFAULT_PULSECAM_OPTIONS, ...partial };
   const n = trace.t.length;
   const seconds = n >= 2 ? trace.t[n - 1] - trace.t[0] : 0;
@@ -176,6 +232,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     signature: { chromaShare: 0, alignment: 0 },
     signatures: [],
     candidateBpm: null,
+    history: null,
   });
   if (n < 8 || seconds < o.minSeconds) return none('not_enough_signal');
 
@@ -233,17 +290,33 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
 
   const windowLength = Math.min(total, Math.round(o.windowSeconds * fs));
   const step = Math.max(1, Math.round(o.stepSeconds * fs));
-  const windowEnds: number[] = [];
-  for (let end = total; end - windowLength >= 0 && total - end <= o.historySeconds * fs; end -= step) windowEnds.unshift(end);
+  const dt = 1 / fs;
+  const gridT = (index: number) => uniform.start + index * dt;
+  const newestT = gridT(total - 1);
 
   const probe = powerSpectrum(new Float64Array(windowLength), fs, SPECTRUM_SIZE);
   const binHz = probe.binHz;
   const lo = Math.max(1, Math.ceil(o.bandHz[0] / binHz));
   const hi = Math.floor(o.bandHz[1] / binHz);
 
+  // Viterbi over a 1-bpm grid: emissions from harmonic-enhanced spectra, Gaussian transitions.
+  const minBpm = Math.ceil(o.bandHz[0] * 60);
+  const maxBpm = Math.floor(o.bandHz[1] * 60);
+  const states = maxBpm - minBpm + 1;
+  const emission = (s: PowerSpectrum, bpm: number): number => {
+    const at = (hz: number) => {
+      const k = Math.round(hz / binHz);
+      if (k < 1 || k + 1 >= s.power.length) return 0;
+      return Math.max(s.power[k - 1], s.power[k], s.power[k + 1]);
+    };
+    // A first harmonic adds to a peak only as much as the peak itself holds (HARMONIC_WEIGHT).
+    const fundamental = at(bpm / 60);
+    return Math.log(fundamental + HARMONIC_WEIGHT * Math.min(fundamental, at((2 * bpm) / 60)) + 1e-4);
+  };
+
   // The windows the blood-signature check reads (step 6): the newest, half a window and a window older.
   const signatureEnds = [total, total - Math.round(windowLength / 2), total - windowLength].filter((end) => end - windowLength >= 0);
-  const spectra: WindowSpectrum[] = windowEnds.map((end) => {
+  const analyseWindow = (end: number): WindowSpectrum => {
     const from = end - windowLength;
     const combined = new Float64Array(probe.power.length);
     let best = { snr: -1, index: 0 };
@@ -262,30 +335,46 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     }
     const spec: PowerSpectrum = { binHz, power: combined };
     normalizeInBand(spec, lo, hi);
-    return { combined: spec, bestCandidate: best.index, ...(signatureEnds.includes(end) ? { cleaned } : {}) };
-  });
-
-  // Viterbi over a 1-bpm grid: emissions from harmonic-enhanced spectra, Gaussian transitions.
-  const minBpm = Math.ceil(o.bandHz[0] * 60);
-  const maxBpm = Math.floor(o.bandHz[1] * 60);
-  const states = maxBpm - minBpm + 1;
-  const emission = (s: PowerSpectrum, bpm: number): number => {
-    const at = (hz: number) => {
-      const k = Math.round(hz / binHz);
-      if (k < 1 || k + 1 >= s.power.length) return 0;
-      return Math.max(s.power[k - 1], s.power[k], s.power[k + 1]);
-    };
-    // A first harmonic adds to a peak only as much as the peak itself holds (HARMONIC_WEIGHT).
-    const fundamental = at(bpm / 60);
-    return Math.log(fundamental + HARMONIC_WEIGHT * Math.min(fundamental, at((2 * bpm) / 60)) + 1e-4);
+    const emissions = new Float64Array(states);
+    for (let s = 0; s < states; s++) emissions[s] = emission(spec, minBpm + s);
+    let peak = lo;
+    for (let k = lo; k <= hi; k++) if (combined[k] > combined[peak]) peak = k;
+    return { combined: spec, bestCandidate: best.index, emission: emissions, peakBpm: peak * binHz * 60, ...(signatureEnds.includes(end) ? { cleaned } : {}) };
   };
+
+  // The tracker's windows sit on a lattice one step apart in capture time. Windows a live session
+  // analysed before (history) are reused while their samples are unchanged and they still fit in
+  // the buffer; only the lattice's new windows, and the newest window, are analysed now.
+  const layout = trackerLayout(o, projections, refs.length, windowLength);
+  const reusable = history && history.layout === layout ? history.windows : [];
+  const samplesIn = (endT: number) => lowerBound(trace.t, endT + dt / 2) - lowerBound(trace.t, endT - windowLength * dt);
+  const fits = (endT: number) => endT - (windowLength - 1) * dt >= gridT(0) - dt / 2 && newestT - endT <= o.historySeconds + dt / 2;
+  const anchor = reusable.length > 0 ? reusable[reusable.length - 1].endT : newestT;
+  const latticeNewest = anchor + Math.floor((newestT - anchor + dt / 2) / o.stepSeconds) * o.stepSeconds;
+  const sequence: SequenceWindow[] = [];
+  const kept: TrackerWindow[] = [];
+  for (let k = 0; ; k++) {
+    const endT = latticeNewest - k * o.stepSeconds;
+    if (!fits(endT)) break;
+    const end = Math.round((endT - uniform.start) * fs) + 1;
+    if (end - windowLength < 0 || end > total) break;
+    const samplesNow = samplesIn(endT);
+    const cached = end === total ? undefined : reusable.find((w) => Math.abs(w.endT - endT) < dt / 2 && w.samples === samplesNow);
+    const window = cached ? { end, emission: cached.emission, peakBpm: cached.peakBpm } : { end, ...analyseWindow(end) };
+    sequence.unshift(window);
+    kept.unshift(cached ?? { endT, samples: samplesNow, peakBpm: window.peakBpm, emission: window.emission });
+  }
+  if (sequence.length === 0 || sequence[sequence.length - 1].end !== total) sequence.push({ end: total, ...analyseWindow(total) });
+  const spectra = sequence;
+
   const sigma = o.trackerBpmPerSecond * o.stepSeconds;
-  const reach = Math.ceil(4 * sigma);
-  let score = new Float64Array(states);
-  for (let s = 0; s < states; s++) score[s] = emission(spectra[0].combined, minBpm + s);
+  let score = Float64Array.from(spectra[0].emission);
   // Where each window's best state came from, to read the track back (the rate in older windows).
   const from: Int16Array[] = [new Int16Array(states)];
   for (let w = 1; w < spectra.length; w++) {
+    // The newest window may sit less than a step after the lattice's newest: a shorter step, a narrower transition.
+    const stepSigma = sigma * Math.sqrt(Math.min(1, (spectra[w].end - spectra[w - 1].end) / step));
+    const reach = Math.ceil(4 * stepSigma);
     const next = new Float64Array(states);
     const back = new Int16Array(states);
     for (let s = 0; s < states; s++) {
@@ -293,13 +382,13 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
       for (let d = -reach; d <= reach; d++) {
         const p = s + d;
         if (p < 0 || p >= states) continue;
-        const v = score[p] - (d * d) / (2 * sigma * sigma);
+        const v = score[p] - (d * d) / (2 * stepSigma * stepSigma);
         if (v > best) {
           best = v;
           back[s] = p;
         }
       }
-      next[s] = best + emission(spectra[w].combined, minBpm + s);
+      next[s] = best + spectra[w].emission[s];
     }
     from.push(back);
     score = next;
@@ -310,16 +399,12 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const trackedBpm = minBpm + final;
   const trackBpm = new Float64Array(spectra.length);
   for (let w = spectra.length - 1, s = final; w >= 0; s = from[w][s], w--) trackBpm[w] = minBpm + s;
-  const argmaxHistory: number[] = [];
-  for (const w of spectra.slice(-5)) {
-    let peak = lo;
-    for (let k = lo; k <= hi; k++) if (w.combined.power[k] > w.combined.power[peak]) peak = k;
-    argmaxHistory.push(peak * binHz * 60);
-  }
+  const argmaxHistory = spectra.slice(-5).map((w) => w.peakBpm);
   const agreement = argmaxHistory.filter((b) => Math.abs(b - trackedBpm) <= TRACK_AGREEMENT_BPM).length / argmaxHistory.length;
+  const trackerHistory: TrackerHistory = { layout, windows: kept };
 
   // Refine on the newest spectrum near the tracked rate.
-  const newest = spectra[spectra.length - 1];
+  const newest = spectra[spectra.length - 1] as SequenceWindow & WindowSpectrum;
   const center = Math.round(trackedBpm / 60 / binHz);
   const span = Math.ceil(REFINE_SPAN_BPM / 60 / binHz);
   let peakBin = center;
@@ -335,10 +420,12 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const oscillations: ColourOscillation[] = [];
   const signatures: PulseSignature[] = [];
   for (const end of signatureEnds) {
-    // Older windows are checked at the rate the track had then (it may have been ramping).
-    const w = windowEnds.indexOf(end);
+    // Older windows are checked at the rate the track had then (it may have been ramping): the
+    // rate of the tracker's window nearest in time, within half a step.
+    let w = -1;
+    for (let i = 0; i < spectra.length; i++) if (Math.abs(spectra[i].end - end) * 2 <= step && (w < 0 || Math.abs(spectra[i].end - end) < Math.abs(spectra[w].end - end))) w = i;
     const hz = end === total || w < 0 ? refined.hz : trackBpm[w] / 60;
-    let cleaned = w >= 0 ? spectra[w].cleaned : undefined;
+    let cleaned = w >= 0 && spectra[w].end === end ? spectra[w].cleaned : undefined;
     if (!cleaned) {
       const regression = new Regression(refs, end - windowLength, end);
       cleaned = regionsRgb.map((rgb) => rgb.map((c) => regression.apply(c)));
@@ -354,6 +441,6 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     signature.chromaShare >= o.minChromaShare &&
     signature.alignment >= MIN_SIGNATURE_ALIGNMENT &&
     (!plain || signatures.every((x) => x.alignment >= MIN_WINDOW_ALIGNMENT_PLAIN));
-  if (quality < (plain ? o.minQualityPlain : o.minQuality) || !looksLikeBlood) return { ...none('no_pulse', quality), pulse, fs, signature, signatures, candidateBpm: refined.hz * 60 };
-  return { bpm: refined.hz * 60, quality, confidence: confidenceOf(quality, true), seconds, reason: 'ok', pulse, fs, signature, signatures, candidateBpm: refined.hz * 60 };
+  if (quality < (plain ? o.minQualityPlain : o.minQuality) || !looksLikeBlood) return { ...none('no_pulse', quality), pulse, fs, signature, signatures, candidateBpm: refined.hz * 60, history: trackerHistory };
+  return { bpm: refined.hz * 60, quality, confidence: confidenceOf(quality, true), seconds, reason: 'ok', pulse, fs, signature, signatures, candidateBpm: refined.hz * 60, history: trackerHistory };
 }

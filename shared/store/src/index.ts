@@ -7,3 +7,4 @@ export * from './api-keys.ts';
 export * from './work-ledger.ts';
 export * from './video-store.ts';
 export * from './scripts.ts';
+export * from './tracker-codec.ts';

@@ -3,6 +3,7 @@
  * capture time, so samples written by different workers in any order read back in time order.
  */
 import type { TraceSample } from '@pulsecam/contracts';
+import type { TrackerHistory } from '@pulsecam/dsp';
 
 export type Rgb = [number, number, number];
 
@@ -33,6 +34,8 @@ export interface Timeline {
   samples: TraceSample[];
   /** Capture times (ms) of frames without a face. */
   noFaceTimes: number[];
+  /** The heart-rate tracker's windows the session's last estimate analysed (null: none kept). */
+  tracker: TrackerHistory | null;
 }
 
 export function decodeEntry(member: string): TraceSample | { t: number } {

@@ -11,9 +11,9 @@ export interface LuaScript {
   lua: string;
 }
 
-export type ScriptCall = (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+export type ScriptCall = (keys: readonly string[], args: readonly (string | number | Buffer)[]) => Promise<unknown>;
 
-type Callable = Record<string, (...args: (string | number)[]) => Promise<unknown>>;
+type Callable = Record<string, (...args: (string | number | Buffer)[]) => Promise<unknown>>;
 
 /**
  * Registers `scripts` on the connection (names are global to it: prefix them by their module)

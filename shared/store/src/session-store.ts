@@ -9,7 +9,9 @@ import { defineScripts } from './scripts.ts';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ownerSessionsKey, sessionIndexKey, sessionKeys } from '@pulsecam/contracts';
+import type { TrackerHistory } from '@pulsecam/dsp';
 import { decodeEntry, encodeNoFace, encodeSample, type Timeline, type TraceSample } from './sample.ts';
+import { decodeTracker, encodeTracker } from './tracker-codec.ts';
 
 export interface SessionLimits {
   ttlSeconds: number;
@@ -137,10 +139,18 @@ const CLAIM_CLOCK_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 0 then return fa
 // KEYS: meta. ARGV: capture time. Raises admitted_ts (never lowers it) on a live session.
 const NOTE_ADMITTED_SCRIPT =
   "if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('HGET', KEYS[1], 'admitted_ts') or '-1') < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'admitted_ts', ARGV[1]) end return 1";
-// KEYS: meta. ARGV: estimate json, now, newest capture time covered. Only on a live session, so a
-// late job cannot resurrect a deleted one.
-const SAVE_ESTIMATE_SCRIPT =
-  "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'estimate', ARGV[1], 'estimate_at', ARGV[2], 'estimate_through', ARGV[3]) end return 1";
+// KEYS: meta, tracker. ARGV: estimate json, now, newest capture time covered, tracker bytes (''
+// leaves the stored ones). Only on a live session, so a late job cannot resurrect a deleted one;
+// the tracker lives as long as the session does at the time.
+const SAVE_ESTIMATE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'estimate', ARGV[1], 'estimate_at', ARGV[2], 'estimate_through', ARGV[3])
+if ARGV[4] ~= '' then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl > 0 then redis.call('SET', KEYS[2], ARGV[4], 'PX', ttl) end
+end
+return 1
+`;
 
 const SESSION_SCRIPTS = {
   sessionCreate: { numberOfKeys: 3, lua: CREATE_SCRIPT },
@@ -150,7 +160,7 @@ const SESSION_SCRIPTS = {
   sessionUnlock: { numberOfKeys: 1, lua: UNLOCK_SCRIPT },
   sessionClaimClock: { numberOfKeys: 1, lua: CLAIM_CLOCK_SCRIPT },
   sessionNoteAdmitted: { numberOfKeys: 1, lua: NOTE_ADMITTED_SCRIPT },
-  sessionSaveEstimate: { numberOfKeys: 1, lua: SAVE_ESTIMATE_SCRIPT },
+  sessionSaveEstimate: { numberOfKeys: 2, lua: SAVE_ESTIMATE_SCRIPT },
 };
 
 export class SessionLimitError extends Error {
@@ -219,7 +229,7 @@ export class SessionStore {
 
   async delete(id: string, owner?: string | null): Promise<boolean> {
     const k = sessionKeys(this.prefix, id);
-    const tx = this.redis.multi().del(k.meta, k.trace, k.lock).zrem(sessionIndexKey(this.prefix), id);
+    const tx = this.redis.multi().del(k.meta, k.trace, k.lock, k.tracker).zrem(sessionIndexKey(this.prefix), id);
     if (owner) tx.srem(ownerSessionsKey(this.prefix, owner), id);
     const results = (await tx.exec()) as [Error | null, number][];
     return results[0][1] > 0;
@@ -311,10 +321,11 @@ export class SessionStore {
     return (await this.timeline(id)).samples;
   }
 
-  /** Samples in time order, and the capture times of the frames that had no face. */
+  /** Samples in time order, the capture times of the frames that had no face, and the tracker's kept windows (one round trip). */
   async timeline(id: string): Promise<Timeline> {
-    const members = await this.redis.zrange(sessionKeys(this.prefix, id).trace, '0', '-1');
-    const timeline: Timeline = { samples: [], noFaceTimes: [] };
+    const k = sessionKeys(this.prefix, id);
+    const [[, members], [, tracker]] = (await this.redis.multi().zrange(k.trace, '0', '-1').getBuffer(k.tracker).exec()) as [[Error | null, string[]], [Error | null, Buffer | null]];
+    const timeline: Timeline = { samples: [], noFaceTimes: [], tracker: decodeTracker(tracker) };
     for (const m of members) {
       const entry = decodeEntry(m);
       if ('skin' in entry) timeline.samples.push(entry);
@@ -343,10 +354,13 @@ export class SessionStore {
     await this.scripts.sessionNoteAdmitted([sessionKeys(this.prefix, id).meta], [newestTs]);
   }
 
-  /** Keeps the newest estimate, when it was made and the newest capture time it covered (-1: none). */
-  async saveEstimate(id: string, estimate: unknown, throughTs: number | null): Promise<void> {
-    const { meta } = sessionKeys(this.prefix, id);
-    await this.scripts.sessionSaveEstimate([meta], [JSON.stringify(estimate), this.clock(), throughTs ?? -1]);
+  /**
+   * Keeps the newest estimate, when it was made and the newest capture time it covered (-1: none),
+   * and the tracker windows it analysed (undefined: the kept ones stay).
+   */
+  async saveEstimate(id: string, estimate: unknown, throughTs: number | null, tracker?: TrackerHistory | null): Promise<void> {
+    const k = sessionKeys(this.prefix, id);
+    await this.scripts.sessionSaveEstimate([k.meta, k.tracker], [JSON.stringify(estimate), this.clock(), throughTs ?? -1, tracker ? encodeTracker(tracker) : '']);
   }
 
   /** Live sessions, oldest first, with their metadata (all of them, or one owner's). Expired entries are pruned. */

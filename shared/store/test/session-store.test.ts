@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { redisPrefix } from '@pulsecam/contracts';
+import { redisPrefix, sessionKeys } from '@pulsecam/contracts';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
 import { ApiKeyStore, hashSecret, newSecret, secretMatches, SessionLimitError, SessionStore, WorkLedger, type TraceSample } from '../src/index.ts';
@@ -122,6 +122,30 @@ describe('SessionStore on real Redis', () => {
     assert.equal(meta?.frames, 101);
     assert.equal(meta?.faces, 101);
     assert.equal(meta?.lastFrameTs, 25_600);
+  });
+
+  test("the tracker's windows are kept with the estimate, live as long as the session, and go with it", async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, limits);
+    const id = await store.create(owner, hashSecret('token'));
+    const emission = Float64Array.from({ length: 199 }, (_, i) => Math.log(1e-4 + i / 1000));
+    const tracker = { layout: 'test-layout', windows: [{ endT: 10.2, samples: 100, peakBpm: 71.5, emission }] };
+    assert.equal((await store.timeline(id)).tracker, null);
+    await store.saveEstimate(id, { heart_rate: 71.5 }, 10_200, tracker);
+    const kept = (await store.timeline(id)).tracker;
+    assert.equal(kept?.layout, 'test-layout');
+    assert.deepEqual(Array.from(kept!.windows[0].emission), Array.from(emission));
+    const key = sessionKeys(prefix, id).tracker;
+    const ttl = await redis.pttl(key);
+    assert.ok(ttl > 50_000 && ttl <= 60_000, `tracker ttl ${ttl}`);
+    // Without a tracker the kept one stays; deleting the session deletes it.
+    await store.saveEstimate(id, { heart_rate: 72 }, 11_200);
+    assert.equal((await store.timeline(id)).tracker?.windows[0].peakBpm, 71.5);
+    await store.delete(id);
+    assert.equal(await redis.exists(key), 0);
+    // A late estimate does not bring a deleted session's tracker back.
+    await store.saveEstimate(id, { heart_rate: 72 }, 12_200, tracker);
+    assert.equal(await redis.exists(key), 0);
   });
 
   test('a frame without a face is counted but adds no sample', async () => {

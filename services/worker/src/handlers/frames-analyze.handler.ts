@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { sessionNotFoundDetail, type PayloadOf, type ResultOf } from '@pulsecam/contracts';
 import type { TrackState } from '@pulsecam/vision';
 import type { TraceSample } from '@pulsecam/store';
-import { estimateSession, ImageDecodeError, sourceRegions, toSourceBox, type FrameOutcome } from '@pulsecam/analysis';
+import { estimateSessionTracked, ImageDecodeError, sourceRegions, toSourceBox, type FrameOutcome } from '@pulsecam/analysis';
 import type { Handler, HandlerContext } from './context.ts';
 import { permanentFailure, StreamBusyError } from './errors.ts';
 
@@ -101,8 +101,9 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
     const estimateStart = performance.now();
     const timeline = await ctx.store.timeline(id);
     const lastFrameTs = Math.max(meta.lastFrameTs ?? -Infinity, newestTs);
-    estimate = estimateSession(timeline.samples, { lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate);
-    await ctx.store.saveEstimate(id, estimate, lastFrameTs);
+    const tracked = estimateSessionTracked(timeline.samples, { lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate, timeline.tracker);
+    estimate = tracked.estimate;
+    await ctx.store.saveEstimate(id, estimate, lastFrameTs, tracked.tracker === timeline.tracker ? undefined : tracked.tracker);
     ctx.metrics.stageDuration.observe({ stage: 'estimate' }, (performance.now() - estimateStart) / 1000);
   }
   return { session_id: id, frames: results, estimate, processing_ms: Math.round((performance.now() - started) * 10) / 10 };

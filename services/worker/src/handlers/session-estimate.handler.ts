@@ -1,4 +1,4 @@
-import { estimateSession } from '@pulsecam/analysis';
+import { estimateSessionTracked } from '@pulsecam/analysis';
 import { sessionNotFoundDetail } from '@pulsecam/contracts';
 import type { Handler } from './context.ts';
 import { permanentFailure } from './errors.ts';
@@ -7,7 +7,7 @@ export const sessionEstimateHandler: Handler<'session.estimate'> = async (payloa
   const meta = await ctx.store.meta(payload.session_id);
   if (!meta) throw permanentFailure('session_not_found', sessionNotFoundDetail(payload.session_id));
   const timeline = await ctx.store.timeline(payload.session_id);
-  const estimate = estimateSession(timeline.samples, { lastFrameTs: meta.lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate);
-  await ctx.store.saveEstimate(payload.session_id, estimate, meta.lastFrameTs);
+  const { estimate, tracker } = estimateSessionTracked(timeline.samples, { lastFrameTs: meta.lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate, timeline.tracker);
+  await ctx.store.saveEstimate(payload.session_id, estimate, meta.lastFrameTs, tracker === timeline.tracker ? undefined : tracker);
   return estimate;
 };
