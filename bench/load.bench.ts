@@ -12,6 +12,7 @@
  *   npm run bench:load -- --url http://127.0.0.1:8000   # an already running service (no process stats)
  *   npm run bench:load -- --clients 10 --seconds 600    # soak: memory over time (printed every minute)
  *   npm run bench:load -- --mode samples --clients 20,40,80   # private mode: rich device samples, no images
+ *   npm run bench:load -- --warmup 0                    # measure from the sessions' first second (default 30 s: full buffers)
  *
  * In samples mode each client posts, once a second, the observations the device's own vision made
  * of its frames (POST /session/{id}/samples, rich form: regions, pose, background), as the private
@@ -39,10 +40,14 @@ const { values: args } = parseArgs({
     fps: { type: 'string', default: '10' },
     size: { type: 'string', default: '360x270' },
     mode: { type: 'string', default: 'frames' },
+    // Seconds each round's clients stream before it is measured: sessions whose buffer is full
+    // (BUFFER_SECONDS) cost what a live session costs; fresh ones cost less.
+    warmup: { type: 'string', default: '30' },
   },
 });
 const MODE = args.mode === 'samples' ? 'samples' : 'frames';
 const SECONDS = Number(args.seconds);
+const WARMUP_SECONDS = Number(args.warmup);
 const FPS = Number(args.fps);
 const [WIDTH, HEIGHT] = args.size!.split('x').map(Number);
 const CLIENT_COUNTS = args.clients!.split(',').map(Number);
@@ -92,7 +97,16 @@ interface ClientStats {
   statuses: Record<string, number>;
 }
 
-async function runClient(baseUrl: string, frames: Buffer[], observations: Omit<RichSample, 'timestamp'>[], stopAt: number, offsetMs: number, stats: ClientStats): Promise<void> {
+/** One client from its session's creation to `stopAt`; what it offers and gets is counted from `measureFrom` on. */
+async function runClient(
+  baseUrl: string,
+  frames: Buffer[],
+  observations: Omit<RichSample, 'timestamp'>[],
+  window: { measureFrom: number; stopAt: number },
+  offsetMs: number,
+  stats: ClientStats,
+): Promise<void> {
+  const { measureFrom, stopAt } = window;
   await new Promise((r) => setTimeout(r, offsetMs));
   const created = await fetch(`${baseUrl}/create-session`, { method: 'POST' });
   if (!created.ok) {
@@ -110,7 +124,7 @@ async function runClient(baseUrl: string, frames: Buffer[], observations: Omit<R
   const capture = setInterval(() => {
     queue.push({ index: captured % frames.length, t: t0 + (captured * 1000) / FPS });
     captured++;
-    stats.offered++;
+    if (Date.now() >= measureFrom) stats.offered++;
     if (queue.length > MAX_QUEUED) queue.splice(0, queue.length - MAX_QUEUED);
   }, 1000 / FPS);
   while (Date.now() < stopAt) {
@@ -129,9 +143,11 @@ async function runClient(baseUrl: string, frames: Buffer[], observations: Omit<R
         batch.forEach((f, i) => form.append('images', new Blob([new Uint8Array(frames[f.index])], { type: 'image/jpeg' }), `frame-${i}.jpg`));
         request = fetch(`${baseUrl}/analyze-batch`, { method: 'POST', body: form, headers: auth });
       }
+      const measured = sentAt >= measureFrom;
       inFlight = request
         .then(async (res) => {
           await res.arrayBuffer();
+          if (!measured) return;
           stats.statuses[res.status] = (stats.statuses[res.status] ?? 0) + 1;
           if (res.ok) {
             stats.answered += batch.length;
@@ -140,7 +156,7 @@ async function runClient(baseUrl: string, frames: Buffer[], observations: Omit<R
           else stats.failed++;
         })
         .catch(() => {
-          stats.failed++;
+          if (measured) stats.failed++;
         })
         .finally(() => {
           inFlight = null;
@@ -208,11 +224,18 @@ async function round(
   clients: number,
 ): Promise<RoundResult> {
   const pids = service.pids ? [['gateway', service.pids.gateway] as const, ...service.pids.workers.map((p, i) => [`worker ${i}`, p] as const)] : [];
+  const measureFrom = Date.now() + WARMUP_SECONDS * 1000;
+  const stopAt = measureFrom + SECONDS * 1000;
+  const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: 0, offered: 0, answered: 0, latencies: [], refused: 0, failed: 0, statuses: {} }));
+  const clientsDone = Promise.all(all.map((s, i) => runClient(service.baseUrl, frames, observations, { measureFrom, stopAt }, (i * BATCH_MS) / clients, s)));
+  await new Promise((r) => setTimeout(r, Math.max(0, measureFrom - Date.now())));
   const before = new Map(pids.map(([name, pid]) => [name, processSample(pid)]));
   const ownCpu = process.cpuUsage();
   const started = Date.now();
-  const stopAt = started + SECONDS * 1000;
-  const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: 0, offered: 0, answered: 0, latencies: [], refused: 0, failed: 0, statuses: {} }));
+  // CPU is read when the measured time ends, before the clients wind down.
+  const atStop = new Promise<{ procs: Map<string, ReturnType<typeof processSample>>; own: NodeJS.CpuUsage }>((resolve) =>
+    setTimeout(() => resolve({ procs: new Map(pids.map(([name, pid]) => [name, processSample(pid)])), own: process.cpuUsage(ownCpu) }), stopAt - Date.now()),
+  );
   let nextReport = started + 60_000;
   const reporter = setInterval(() => {
     if (Date.now() < nextReport) return;
@@ -226,9 +249,10 @@ async function round(
       ),
     );
   }, 1000);
-  await Promise.all(all.map((s, i) => runClient(service.baseUrl, frames, observations, stopAt, (i * BATCH_MS) / clients, s)));
+  await clientsDone;
   clearInterval(reporter);
-  const elapsed = (Date.now() - started) / 1000;
+  const stopped = await atStop;
+  const elapsed = (stopAt - started) / 1000;
   const latencies = all.flatMap((s) => s.latencies);
   const statuses: Record<string, number> = {};
   for (const s of all) for (const [k, v] of Object.entries(s.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
@@ -247,7 +271,7 @@ async function round(
   const procs = pids
     .map(([name, pid]) => {
       const a = before.get(name);
-      const b = processSample(pid);
+      const b = stopped.procs.get(name);
       return a && b ? `${name} ${((100 * (b.cpu - a.cpu)) / elapsed).toFixed(0)}% CPU ${b.rssMb.toFixed(0)} MB` : `${name} gone`;
     })
     .join('; ');
@@ -256,7 +280,7 @@ async function round(
       `batch latency p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms; ${(100 * result.within1s).toFixed(0)}% within 1 s; ` +
       `refused ${result.refused}, failed ${result.failed} (statuses ${JSON.stringify(statuses)})`,
   );
-  const own = process.cpuUsage(ownCpu);
+  const own = stopped.own;
   const generator = `load generator (this process) ${((100 * (own.user + own.system)) / 1e6 / elapsed).toFixed(0)}% CPU`;
   if (procs) console.log(`      ${procs}; ${generator}; redis ${(await redisMemoryMb(service.redisUrl)).toFixed(1)} MB`);
   return result;
@@ -278,7 +302,7 @@ console.log(
     (MODE === 'samples'
       ? `private mode: rich samples of ${WIDTH}x${HEIGHT} frames measured on the device, `
       : `${WIDTH}x${HEIGHT} JPEG (~${Math.round(frames.reduce((a, f) => a + f.length, 0) / frames.length / 1024)} kB), `) +
-      `${FPS} frames/s per client, one batch a second, ${SECONDS} s per round`,
+      `${FPS} frames/s per client, one batch a second, each round measured for ${SECONDS} s after ${WARMUP_SECONDS} s of streaming`,
 );
 const results: RoundResult[] = [];
 try {
