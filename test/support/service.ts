@@ -36,7 +36,7 @@ export interface RunningService {
 }
 
 function start(entry: string, env: NodeJS.ProcessEnv, logs: string[], file: WriteStream): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.PULSECAM_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PULSECAM_PROFILE_DIR}`] : []), '--import', 'tsx', path.join(root, entry)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.on('exit', (code, signal) => file.write(`${entry} (pid ${child.pid}) exited: code ${code}, signal ${signal}\n`));
   const keep = (chunk: Buffer) => {
     file.write(chunk);

@@ -32,8 +32,18 @@ export function sessionNotFound(id: string): ApiError {
   ]);
 }
 
+export interface AdmitOptions {
+  now?: number;
+  /**
+   * The caller stores the accepted frames at once (samples), and storing moves the session's
+   * newest frame time itself: no separate note of the admitted time (one Redis step fewer).
+   */
+  storedAtOnce?: boolean;
+}
+
 /** Checks every frame's time against the (opened) session; throws 422 when no frame fits. */
-export async function admitFrames(store: SessionStore, meta: SessionMeta, frames: FrameTime[], limits: ClockLimits, now = Date.now()): Promise<FramesAdmission> {
+export async function admitFrames(store: SessionStore, meta: SessionMeta, frames: FrameTime[], limits: ClockLimits, options: AdmitOptions = {}): Promise<FramesAdmission> {
+  const now = options.now ?? Date.now();
   const sessionId = meta.id;
   const clock = meta.clock ?? (await store.claimClock(sessionId, frames[0].timestamp === undefined ? 'receive' : 'capture'));
   if (!clock) throw sessionNotFound(sessionId);
@@ -48,7 +58,7 @@ export async function admitFrames(store: SessionStore, meta: SessionMeta, frames
   if (admission.accepted.length === 0) {
     throw new ApiError('timestamp_out_of_range', admission.refused[0].message, admission.refused.map(({ field, message }) => ({ field, message })));
   }
-  await store.noteAdmitted(sessionId, Math.max(...admission.accepted.map((i) => frames[i].t)));
+  if (!options.storedAtOnce) await store.noteAdmitted(sessionId, Math.max(...admission.accepted.map((i) => frames[i].t)));
   return admission;
 }
 

@@ -26,7 +26,11 @@ async function main(): Promise<void> {
   });
   // The request path fails fast when Redis is away (503 + Retry-After); the events stream waits it out.
   const target = { cluster: config.REDIS_CLUSTER };
-  const redis = connectRequestRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, {}, target);
+  // The store's and the rate limits' commands, many per request and many requests at once, go out
+  // auto-pipelined (one write per event-loop turn, not one per command); BullMQ's producer keeps a
+  // plain connection of its own, as BullMQ expects.
+  const redis = connectRequestRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, { enableAutoPipelining: true }, target);
+  const queueRedis = connectRequestRedis(config.REDIS_URL, config.REDIS_COMMAND_TIMEOUT_MS, {}, target);
   const eventsRedis = connectRedis(config.REDIS_URL, {}, target);
   let redisDown = false;
   const onRedisError = (err: Error) => {
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
     redisDown = true;
   };
   redis.on('error', onRedisError);
+  queueRedis.on('error', onRedisError);
   eventsRedis.on('error', onRedisError);
   redis.on('ready', () => {
     if (redisDown) log.info('redis reachable again');
@@ -45,7 +50,7 @@ async function main(): Promise<void> {
     bufferSeconds: config.BUFFER_SECONDS,
     bufferMaxSamples: config.BUFFER_MAX_SAMPLES,
   });
-  const jobs = new JobQueue({ connection: redis, eventsConnection: eventsRedis, prefix: config.KEY_PREFIX, asyncResultTtlSeconds: config.ASYNC_RESULT_TTL_SECONDS });
+  const jobs = new JobQueue({ connection: queueRedis, eventsConnection: eventsRedis, prefix: config.KEY_PREFIX, asyncResultTtlSeconds: config.ASYNC_RESULT_TTL_SECONDS });
   await jobs.ready();
   // API keys stored before key names carried a hash tag are moved under the new names, once.
   const adopted = await new ApiKeyStore(redis, config.KEY_PREFIX).adoptUntagged().catch((err: Error) => {
@@ -80,7 +85,7 @@ async function main(): Promise<void> {
         }),
     ],
     ['queue', () => jobs.close()],
-    ['redis', () => Promise.all([redis.quit(), eventsRedis.quit()])],
+    ['redis', () => Promise.all([redis.quit(), queueRedis.quit(), eventsRedis.quit()])],
   ]);
 }
 

@@ -375,20 +375,23 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     // The newest window may sit less than a step after the lattice's newest: a shorter step, a narrower transition.
     const stepSigma = sigma * Math.sqrt(Math.min(1, (spectra[w].end - spectra[w - 1].end) / step));
     const reach = Math.ceil(4 * stepSigma);
+    const penalty = new Float64Array(2 * reach + 1);
+    for (let d = -reach; d <= reach; d++) penalty[d + reach] = (d * d) / (2 * stepSigma * stepSigma);
     const next = new Float64Array(states);
     const back = new Int16Array(states);
+    const emissions = spectra[w].emission;
     for (let s = 0; s < states; s++) {
       let best = -Infinity;
-      for (let d = -reach; d <= reach; d++) {
-        const p = s + d;
-        if (p < 0 || p >= states) continue;
-        const v = score[p] - (d * d) / (2 * stepSigma * stepSigma);
+      const first = Math.max(0, s - reach);
+      const last = Math.min(states - 1, s + reach);
+      for (let p = first; p <= last; p++) {
+        const v = score[p] - penalty[p - s + reach];
         if (v > best) {
           best = v;
           back[s] = p;
         }
       }
-      next[s] = best + spectra[w].emission[s];
+      next[s] = best + emissions[s];
     }
     from.push(back);
     score = next;

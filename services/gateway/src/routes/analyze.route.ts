@@ -222,7 +222,7 @@ export function analyzeRouter(deps: RouteDeps): Router {
     const bytes = images.reduce((sum, b64) => sum + b64.length, 0);
     await reserveWork(ledger, { jobId, sessionId, frames: images.length, bytes, deadline }, { maxSessionFrames: config.MAX_PENDING_FRAMES_PER_SESSION, maxQueuedBytes: config.MAX_QUEUED_BYTES });
     try {
-      return { jobId, admission: await admitFrames(store, meta, times, clockLimits, now) };
+      return { jobId, admission: await admitFrames(store, meta, times, clockLimits, { now }) };
     } catch (err) {
       await ledger.release(jobId).catch(() => undefined);
       throw err;

@@ -41,7 +41,7 @@ export function samplesRouter(deps: RouteDeps): Router {
     // Overload and rate first: a refused request must not move the session's timeline on.
     if (!reuse) await admitWork(jobs, config.MAX_QUEUED_JOBS);
     await rates.frames(client, body.samples.length);
-    const admission = await admitFrames(store, meta, times, clockLimits);
+    const admission = await admitFrames(store, meta, times, clockLimits, { storedAtOnce: true });
     const samples: TraceSample[] = [];
     const noFaceTimes: number[] = [];
     for (const i of admission.accepted) {
