@@ -20,7 +20,8 @@ import { loadWorkerConfig } from '@pulsecam/config';
 import { bearer, call, createPulsecamClient, type PulsecamClient } from '@pulsecam/client';
 import { richSampleOf, type Estimate, type RichSample } from '@pulsecam/contracts';
 import { benchmarkSuite, createPhysiology, loadFaceTemplate, scenarios, SceneRenderer, type Scenario } from '@pulsecam/synth';
-import { detectorFromConfig, estimateSession, pipelineFromConfig, type FramePipeline } from '@pulsecam/analysis';
+import { detectorFromConfig, estimateSessionTracked, pipelineFromConfig, type FramePipeline } from '@pulsecam/analysis';
+import type { TrackerHistory } from '@pulsecam/dsp';
 import type { TraceSample } from '@pulsecam/store';
 import type { TrackState } from '@pulsecam/vision';
 import { startService } from '../test/support/service.ts';
@@ -92,6 +93,7 @@ async function measureClip(sc: Scenario, renderer: SceneRenderer, pipeline: Fram
   const serverTrace: TraceSample[] = [];
   const frameTimes: number[] = [];
   let serverState: TrackState | null = null;
+  let serverTracker: TrackerHistory | null = null;
   const server: WindowResult[] = [];
   let second = 1;
   /** The second's samples through the API for each device; the server path's estimate of the same second. */
@@ -110,7 +112,10 @@ async function measureClip(sc: Scenario, renderer: SceneRenderer, pipeline: Fram
     const samples = serverTrace.filter((s) => s.t >= from && s.t <= endMs);
     const faceTimes = new Set(samples.map((s) => s.t));
     const frames = frameTimes.filter((t) => t >= from && t <= endMs);
-    const local = estimateSession(samples, { lastFrameTs: frames.at(-1) ?? null, noFaceTimes: frames.filter((t) => !faceTimes.has(t)) }, settings);
+    // As a live session of uploaded frames would: each estimate hands its tracker windows to the next.
+    const tracked = estimateSessionTracked(samples, { lastFrameTs: frames.at(-1) ?? null, noFaceTimes: frames.filter((t) => !faceTimes.has(t)) }, settings, serverTracker);
+    serverTracker = tracked.tracker;
+    const local = tracked.estimate;
     server.push(windowResult(sc, physiology, local, samples.length ? samples[0].t / 1000 : end, end));
     DEVICE_PATHS.forEach((name, k) => {
       const device = devices[name];
