@@ -3,14 +3,17 @@
  * same observation a worker would store (regions, pose, background, face found or not). Through a
  * real service (gateway + a worker, real Redis), such a trace must be estimated exactly as the
  * same frames uploaded as images would be, and malformed observations must be refused naming the
- * field. The device is simulated by the vision code in this process (the page would run it in the
- * browser on TensorFlow.js; that part is not built yet).
+ * field. The device is simulated by the vision code in this process (the page runs the same code
+ * in the browser: test/web.e2e.test.ts). The service keeps each session's tracker windows between
+ * estimates; the test checks that they are stored and reused unchanged.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { detectorFromConfig, estimateSession, pipelineFromConfig } from '@pulsecam/analysis';
+import { detectorFromConfig, estimateSessionTracked, pipelineFromConfig } from '@pulsecam/analysis';
 import { loadWorkerConfig } from '@pulsecam/config';
-import { richSampleOf, type RichSample } from '@pulsecam/contracts';
+import { richSampleOf, sessionKeys, type RichSample } from '@pulsecam/contracts';
+import type { TrackerHistory } from '@pulsecam/dsp';
+import { connectRedis, decodeTracker } from '@pulsecam/store';
 import { meanHeartRate, scenario, SceneRenderer } from '@pulsecam/synth';
 import { renderTrace } from '../bench/render-trace.ts';
 import type { CachedTrace } from '../bench/trace-cache.ts';
@@ -51,12 +54,16 @@ describe('rich device samples through the service', { timeout: 600_000 }, () => 
   const post = (path: string, body: unknown) =>
     apiFetch(service.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-  test('a second at a time, the answers equal the server path on the same frames (MAE between paths ≤ 0.5 bpm)', async (t) => {
+  test('a second at a time, the answers equal the server path on the same frames (MAE between paths ≤ 0.5 bpm); the tracker windows are kept and reused', async (t) => {
     const created = (await (await post('/create-session', {})).json()) as { session_id: string };
     const id = created.session_id;
     const device: (number | null)[] = [];
     const server: (number | null)[] = [];
     const end = trace.frameTimes[trace.frameTimes.length - 1];
+    const redis = connectRedis(service.redisUrl);
+    const trackerKey = sessionKeys(service.prefix, id).tracker;
+    const kept: TrackerHistory[] = [];
+    let serverTracker: TrackerHistory | null = null;
     for (let second = 1; second * 1000 <= end + 1; second++) {
       const batch = richSamples(trace, (second - 1) * 1000, second * 1000);
       const res = await post(`/session/${id}/samples`, { session_id: id, samples: batch });
@@ -69,7 +76,23 @@ describe('rich device samples through the service', { timeout: 600_000 }, () => 
       const samples = trace.samples.filter((s) => s.t <= nowMs && s.t > nowMs - config.BUFFER_SECONDS * 1000);
       const frames = trace.frameTimes.filter((f) => f <= nowMs);
       const noFaceTimes = frames.filter((f) => !samples.some((s) => s.t === f));
-      server.push(estimateSession(samples, { lastFrameTs: frames[frames.length - 1], noFaceTimes }, settings).heart_rate);
+      // As a live session's estimates do, each hands its tracker windows to the next.
+      const tracked = estimateSessionTracked(samples, { lastFrameTs: frames[frames.length - 1], noFaceTimes }, settings, serverTracker);
+      serverTracker = tracked.tracker;
+      server.push(tracked.estimate.heart_rate);
+      const stored = decodeTracker(await redis.getBuffer(trackerKey));
+      if (stored) kept.push(stored);
+    }
+    await redis.quit();
+    // The service kept the tracker's windows with its estimates, and later estimates reused them:
+    // a window analysed again on a longer buffer would come out with other numbers.
+    assert.ok(kept.length >= 5, `tracker kept after ${kept.length} posts`);
+    const [older, newest] = [kept[kept.length - 4], kept[kept.length - 1]];
+    const shared = older.windows.filter((w) => newest.windows.some((n) => n.endT === w.endT));
+    assert.ok(shared.length >= 5, `windows in both: ${shared.length}`);
+    for (const w of shared) {
+      const again = newest.windows.find((n) => n.endT === w.endT)!;
+      assert.deepEqual(Array.from(again.emission), Array.from(w.emission), `window ending ${w.endT} s was reused as it was`);
     }
     const both = device.map((d, i) => [d, server[i]] as const).filter(([d, s]) => d !== null && s !== null);
     const mae = both.reduce((a, [d, s]) => a + Math.abs(d! - s!), 0) / both.length;
