@@ -11,7 +11,9 @@
  *    mean-normalised channels (which also normalises out slow per-channel camera gains).
  * 4. Instead of each window's argmax, a Viterbi tracker runs over the spectra of overlapping
  *    windows (one per second across the buffer), preferring continuity (heart rate changes by a
- *    few bpm per second at most) and rewarding a first harmonic, then refines the final peak.
+ *    few bpm per second at most) and rewarding a first harmonic, then refines the final peak. The
+ *    windows sit one step apart in capture time; a live session hands the tracker's reading of
+ *    them (TrackerHistory) from one estimate to the next, so only new windows are analysed.
  * 5. Quality is the tracked peak's share of in-band power, discounted when recent windows disagree
  *    with the track; below a threshold the answer is null.
  * 6. The peak must look like blood (signature.ts): at the tracked rate, the skin's colour must
