@@ -353,7 +353,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const fits = (endT: number) => endT - (windowLength - 1) * dt >= gridT(0) - dt / 2 && newestT - endT <= o.historySeconds + dt / 2;
   const anchor = reusable.length > 0 ? reusable[reusable.length - 1].endT : newestT;
   const latticeNewest = anchor + Math.floor((newestT - anchor + dt / 2) / o.stepSeconds) * o.stepSeconds;
-  const sequence: SequenceWindow[] = [];
+  const spectra: SequenceWindow[] = [];
   const kept: TrackerWindow[] = [];
   for (let k = 0; ; k++) {
     const endT = latticeNewest - k * o.stepSeconds;
@@ -363,11 +363,10 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     const samplesNow = samplesIn(endT);
     const cached = end === total ? undefined : reusable.find((w) => Math.abs(w.endT - endT) < dt / 2 && w.samples === samplesNow);
     const window = cached ? { end, emission: cached.emission, peakBpm: cached.peakBpm } : { end, ...analyseWindow(end) };
-    sequence.unshift(window);
+    spectra.unshift(window);
     kept.unshift(cached ?? { endT, samples: samplesNow, peakBpm: window.peakBpm, emission: window.emission });
   }
-  if (sequence.length === 0 || sequence[sequence.length - 1].end !== total) sequence.push({ end: total, ...analyseWindow(total) });
-  const spectra = sequence;
+  if (spectra.length === 0 || spectra[spectra.length - 1].end !== total) spectra.push({ end: total, ...analyseWindow(total) });
 
   const sigma = o.trackerBpmPerSecond * o.stepSeconds;
   let score = Float64Array.from(spectra[0].emission);

@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { sessionNotFoundDetail, type PayloadOf, type ResultOf } from '@pulsecam/contracts';
 import type { TrackState } from '@pulsecam/vision';
 import type { TraceSample } from '@pulsecam/store';
-import { estimateSessionTracked, ImageDecodeError, sourceRegions, toSourceBox, type FrameOutcome } from '@pulsecam/analysis';
+import { ImageDecodeError, sourceRegions, toSourceBox, type FrameOutcome } from '@pulsecam/analysis';
 import type { Handler, HandlerContext } from './context.ts';
 import { permanentFailure, StreamBusyError } from './errors.ts';
+import { estimateAndKeep } from './session-estimate.handler.ts';
 
 type FrameResult = ResultOf<'frames.analyze'>['frames'][number];
 
@@ -98,13 +99,7 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
   if (fresh) {
     estimate = meta.lastEstimate as ResultOf<'session.estimate'>;
   } else {
-    const estimateStart = performance.now();
-    const timeline = await ctx.store.timeline(id);
-    const lastFrameTs = Math.max(meta.lastFrameTs ?? -Infinity, newestTs);
-    const tracked = estimateSessionTracked(timeline.samples, { lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate, timeline.tracker);
-    estimate = tracked.estimate;
-    await ctx.store.saveEstimate(id, estimate, lastFrameTs, tracked.tracker === timeline.tracker ? undefined : tracked.tracker);
-    ctx.metrics.stageDuration.observe({ stage: 'estimate' }, (performance.now() - estimateStart) / 1000);
+    estimate = await estimateAndKeep(ctx, id, Math.max(meta.lastFrameTs ?? -Infinity, newestTs));
   }
   return { session_id: id, frames: results, estimate, processing_ms: Math.round((performance.now() - started) * 10) / 10 };
 }

@@ -1,13 +1,24 @@
 import { estimateSessionTracked } from '@pulsecam/analysis';
-import { sessionNotFoundDetail } from '@pulsecam/contracts';
-import type { Handler } from './context.ts';
+import { sessionNotFoundDetail, type Estimate } from '@pulsecam/contracts';
+import type { Handler, HandlerContext } from './context.ts';
 import { permanentFailure } from './errors.ts';
+
+/**
+ * Estimates a session from its stored trace and keeps the answer, handing on the tracker windows
+ * the previous estimate analysed (one Redis read for trace and windows, one Lua step to save).
+ */
+export async function estimateAndKeep(ctx: HandlerContext, sessionId: string, lastFrameTs: number | null): Promise<Estimate> {
+  const started = performance.now();
+  const timeline = await ctx.store.timeline(sessionId);
+  const { estimate, tracker } = estimateSessionTracked(timeline.samples, { lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate, timeline.tracker);
+  // An estimate that analysed nothing (too little signal, face lost) hands back the windows it got: they stay as stored.
+  await ctx.store.saveEstimate(sessionId, estimate, lastFrameTs, tracker === timeline.tracker ? undefined : tracker);
+  ctx.metrics.stageDuration.observe({ stage: 'estimate' }, (performance.now() - started) / 1000);
+  return estimate;
+}
 
 export const sessionEstimateHandler: Handler<'session.estimate'> = async (payload, ctx) => {
   const meta = await ctx.store.meta(payload.session_id);
   if (!meta) throw permanentFailure('session_not_found', sessionNotFoundDetail(payload.session_id));
-  const timeline = await ctx.store.timeline(payload.session_id);
-  const { estimate, tracker } = estimateSessionTracked(timeline.samples, { lastFrameTs: meta.lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate, timeline.tracker);
-  await ctx.store.saveEstimate(payload.session_id, estimate, meta.lastFrameTs, tracker === timeline.tracker ? undefined : tracker);
-  return estimate;
+  return estimateAndKeep(ctx, payload.session_id, meta.lastFrameTs);
 };
