@@ -20,6 +20,7 @@ export interface JobQueueOptions {
 export class JobQueue {
   readonly queue: Queue;
   readonly waiter: JobWaiter;
+  private waitingReading: Promise<number> | null = null;
 
   constructor(private readonly options: JobQueueOptions) {
     // The events stream carries every result to the waiting gateways; it only needs to hold them
@@ -74,9 +75,17 @@ export class JobQueue {
     }
   }
 
-  /** Jobs waiting for a worker (the admission check reads it). */
-  async waiting(): Promise<number> {
-    return this.queue.getWaitingCount();
+  /**
+   * Jobs waiting for a worker (the admission check reads it). Requests arriving while a reading
+   * is on its way share it: under load, one Redis call answers many posts.
+   */
+  waiting(): Promise<number> {
+    if (!this.waitingReading) {
+      this.waitingReading = this.queue.getWaitingCount().finally(() => {
+        this.waitingReading = null;
+      });
+    }
+    return this.waitingReading;
   }
 
   /** Adds a job whose result is fetched later with GET /jobs/{id}. */

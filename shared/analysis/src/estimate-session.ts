@@ -62,22 +62,34 @@ function recentMotion(samples: TraceSample[]): number {
 
 /** The samples as the DSP core's rich trace: regions, pose and background when every sample has them. */
 export function richTrace(samples: TraceSample[]): RichTrace {
-  const channel = (pick: (s: TraceSample) => number) => samples.map(pick);
-  const trace: RichTrace = {
-    t: channel((s) => s.t / 1000),
-    skin: [channel((s) => s.skin[0]), channel((s) => s.skin[1]), channel((s) => s.skin[2])],
-  };
-  if (samples.every((s) => s.regions)) {
-    trace.regions = [0, 1, 2].map(
-      (r) => [channel((s) => s.regions![r][0]), channel((s) => s.regions![r][1]), channel((s) => s.regions![r][2])] as const,
-    );
+  const n = samples.length;
+  const columns = (count: number) => Array.from({ length: count }, () => new Float64Array(n));
+  let hasRegions = true;
+  let hasPose = true;
+  let hasBackground = true;
+  for (const s of samples) {
+    hasRegions &&= s.regions !== undefined;
+    hasPose &&= s.pose !== undefined;
+    hasBackground &&= s.background !== undefined;
   }
-  if (samples.every((s) => s.pose)) {
-    trace.pose = { cx: channel((s) => s.pose![0]), cy: channel((s) => s.pose![1]), size: channel((s) => s.pose![2]), roll: channel((s) => s.pose![3]) };
+  // One pass over the samples fills every channel (t, skin, 3 regions x RGB, pose, background).
+  const t = new Float64Array(n);
+  const skin = columns(3);
+  const regions = hasRegions ? columns(9) : [];
+  const pose = hasPose ? columns(4) : [];
+  const background = hasBackground ? columns(3) : [];
+  for (let i = 0; i < n; i++) {
+    const s = samples[i];
+    t[i] = s.t / 1000;
+    for (let c = 0; c < 3; c++) skin[c][i] = s.skin[c];
+    if (hasRegions) for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) regions[3 * r + c][i] = s.regions![r][c];
+    if (hasPose) for (let j = 0; j < 4; j++) pose[j][i] = s.pose![j];
+    if (hasBackground) for (let c = 0; c < 3; c++) background[c][i] = s.background![c];
   }
-  if (samples.every((s) => s.background)) {
-    trace.background = [channel((s) => s.background![0]), channel((s) => s.background![1]), channel((s) => s.background![2])];
-  }
+  const trace: RichTrace = { t, skin: [skin[0], skin[1], skin[2]] };
+  if (hasRegions) trace.regions = [0, 1, 2].map((r) => [regions[3 * r], regions[3 * r + 1], regions[3 * r + 2]] as const);
+  if (hasPose) trace.pose = { cx: pose[0], cy: pose[1], size: pose[2], roll: pose[3] };
+  if (hasBackground) trace.background = [background[0], background[1], background[2]];
   return trace;
 }
 

@@ -139,6 +139,9 @@ const CLAIM_CLOCK_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 0 then return fa
 // KEYS: meta. ARGV: capture time. Raises admitted_ts (never lowers it) on a live session.
 const NOTE_ADMITTED_SCRIPT =
   "if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('HGET', KEYS[1], 'admitted_ts') or '-1') < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'admitted_ts', ARGV[1]) end return 1";
+// KEYS: meta. The session's fields (flat name, value list) and its remaining TTL in ms; nil when
+// there is no session.
+const READ_SCRIPT = "local h = redis.call('HGETALL', KEYS[1]) if #h == 0 then return nil end return {h, redis.call('PTTL', KEYS[1])}";
 // KEYS: meta, tracker. ARGV: estimate json, now, newest capture time covered, tracker bytes (''
 // leaves the stored ones). Only on a live session, so a late job cannot resurrect a deleted one;
 // the tracker lives as long as the session does at the time.
@@ -161,6 +164,7 @@ const SESSION_SCRIPTS = {
   sessionClaimClock: { numberOfKeys: 1, lua: CLAIM_CLOCK_SCRIPT },
   sessionNoteAdmitted: { numberOfKeys: 1, lua: NOTE_ADMITTED_SCRIPT },
   sessionSaveEstimate: { numberOfKeys: 2, lua: SAVE_ESTIMATE_SCRIPT },
+  sessionRead: { numberOfKeys: 1, lua: READ_SCRIPT },
 };
 
 export class SessionLimitError extends Error {
@@ -335,9 +339,12 @@ export class SessionStore {
   }
 
   async meta(id: string): Promise<SessionMeta | null> {
-    // One round trip: this runs for every frame.
-    const key = sessionKeys(this.prefix, id).meta;
-    const [[, h], [, ttl]] = (await this.redis.multi().hgetall(key).pttl(key).exec()) as [[Error | null, Record<string, string>], [Error | null, number]];
+    // One script call: this runs for every request of a session (a MULTI costs the client more).
+    const read = (await this.scripts.sessionRead([sessionKeys(this.prefix, id).meta], [])) as [string[], number] | null;
+    if (!read) return null;
+    const [flat, ttl] = read;
+    const h: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]] = flat[i + 1];
     if (!h.created_at) return null;
     return parseMeta(id, h, this.clock() + Math.max(0, ttl));
   }
