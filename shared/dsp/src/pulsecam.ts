@@ -214,6 +214,46 @@ function lowerBound(values: ArrayLike<number>, x: number): number {
 }
 
 /**
+ * The tracker's Viterbi pass over windows ending at `ends` (grid indexes, `step` apart except
+ * perhaps the newest): log-emissions per state (1 bpm apart), Gaussian transitions of `sigma`
+ * states per step (narrower over a shorter last step). Returns the final scores and, per window,
+ * where each state's best path came from.
+ */
+function viterbi(emissions: Float64Array[], ends: number[], step: number, sigma: number): { score: Float64Array; from: Int16Array[] } {
+  const states = emissions[0].length;
+  let score = Float64Array.from(emissions[0]);
+  const from: Int16Array[] = [new Int16Array(states)];
+  for (let w = 1; w < emissions.length; w++) {
+    // The newest window may sit less than a step after the lattice's newest: a shorter step, a narrower transition.
+    const stepSigma = sigma * Math.sqrt(Math.min(1, (ends[w] - ends[w - 1]) / step));
+    const reach = Math.ceil(4 * stepSigma);
+    const penalty = new Float64Array(2 * reach + 1);
+    for (let d = -reach; d <= reach; d++) penalty[d + reach] = (d * d) / (2 * stepSigma * stepSigma);
+    const next = new Float64Array(states);
+    const back = new Int16Array(states);
+    const emission = emissions[w];
+    for (let s = 0; s < states; s++) {
+      let best = -Infinity;
+      let bestFrom = 0;
+      const first = Math.max(0, s - reach);
+      const last = Math.min(states - 1, s + reach);
+      for (let p = first; p <= last; p++) {
+        const v = score[p] - penalty[p - s + reach];
+        if (v > best) {
+          best = v;
+          bestFrom = p;
+        }
+      }
+      back[s] = bestFrom;
+      next[s] = best + emission[s];
+    }
+    from.push(back);
+    score = next;
+  }
+  return { score, from };
+}
+
+/**
  * Heart rate from a rich trace. `history` is what the previous estimate of the same live trace
  * returned (`estimate.history`): its windows are reused where the trace is unchanged, so a session
  * estimated every second analyses one or two new windows instead of the whole buffer. Without it
@@ -368,35 +408,12 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   }
   if (spectra.length === 0 || spectra[spectra.length - 1].end !== total) spectra.push({ end: total, ...analyseWindow(total) });
 
-  const sigma = o.trackerBpmPerSecond * o.stepSeconds;
-  let score = Float64Array.from(spectra[0].emission);
-  // Where each window's best state came from, to read the track back (the rate in older windows).
-  const from: Int16Array[] = [new Int16Array(states)];
-  for (let w = 1; w < spectra.length; w++) {
-    // The newest window may sit less than a step after the lattice's newest: a shorter step, a narrower transition.
-    const stepSigma = sigma * Math.sqrt(Math.min(1, (spectra[w].end - spectra[w - 1].end) / step));
-    const reach = Math.ceil(4 * stepSigma);
-    const penalty = new Float64Array(2 * reach + 1);
-    for (let d = -reach; d <= reach; d++) penalty[d + reach] = (d * d) / (2 * stepSigma * stepSigma);
-    const next = new Float64Array(states);
-    const back = new Int16Array(states);
-    const emissions = spectra[w].emission;
-    for (let s = 0; s < states; s++) {
-      let best = -Infinity;
-      const first = Math.max(0, s - reach);
-      const last = Math.min(states - 1, s + reach);
-      for (let p = first; p <= last; p++) {
-        const v = score[p] - penalty[p - s + reach];
-        if (v > best) {
-          best = v;
-          back[s] = p;
-        }
-      }
-      next[s] = best + emissions[s];
-    }
-    from.push(back);
-    score = next;
-  }
+  const { score, from } = viterbi(
+    spectra.map((w) => w.emission),
+    spectra.map((w) => w.end),
+    step,
+    o.trackerBpmPerSecond * o.stepSeconds,
+  );
   // Agreement: how many recent windows' own peaks sit near the final track.
   let final = 0;
   for (let s = 1; s < states; s++) if (score[s] > score[final]) final = s;
