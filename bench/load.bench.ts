@@ -162,8 +162,12 @@ async function runClient(
         stats.latencies.push(Date.now() - sentAt);
       } else if (status === 429 || status === 503) stats.refused++;
       else stats.failed++;
-    } catch {
-      if (measured) stats.failed++;
+    } catch (err) {
+      if (!measured) continue;
+      stats.failed++;
+      // Counted by cause beside the statuses (a connection reset, a refused connection).
+      const cause = `error ${(err as NodeJS.ErrnoException).code ?? (err as Error).name}`;
+      stats.statuses[cause] = (stats.statuses[cause] ?? 0) + 1;
     }
   }
   // Frames the camera captured while measured, sent or not.
@@ -173,16 +177,21 @@ async function runClient(
 
 /**
  * POST a JSON body over a kept-alive connection; resolves with the status once the answer is read.
- * (node:http costs the generator a fraction of what fetch does per request.)
+ * (node:http costs the generator a fraction of what fetch does per request.) A kept-alive
+ * connection the server closed just as it was reused is retried once on a new one, as browsers
+ * do (Node's docs, request.reusedSocket); the samples endpoint stores each capture time once.
  */
-function postJson(url: string, body: string, headers: Record<string, string>): Promise<number> {
+function postJson(url: string, body: string, headers: Record<string, string>, retried = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent: keepAlive, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       res.on('data', () => undefined);
       res.on('end', () => resolve(res.statusCode ?? 0));
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (!retried && req.reusedSocket && err.code === 'ECONNRESET') resolve(postJson(url, body, headers, true));
+      else reject(err);
+    });
     req.end(body);
   });
 }
