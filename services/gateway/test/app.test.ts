@@ -210,6 +210,18 @@ describe('gateway HTTP API (no workers)', () => {
     await req('DELETE', `/session/${id}`);
   });
 
+  test('admission checks arriving together share one reading of the queue depth; a later check reads afresh', async () => {
+    await jobs.queue.obliterate({ force: true });
+    const together = [jobs.waiting(), jobs.waiting(), jobs.waiting()];
+    assert.ok(together.every((reading) => reading === together[0]), 'one reading for the three');
+    assert.deepEqual(await Promise.all(together), [0, 0, 0]);
+    await jobs.queue.add('probe', {});
+    const later = jobs.waiting();
+    assert.notEqual(later, together[0]);
+    assert.equal(await later, 1);
+    await jobs.queue.obliterate({ force: true });
+  });
+
   test('when the workers fall behind, new requests get a fast 503 with Retry-After, not a 504 later', async () => {
     const id = (await req('POST', '/create-session')).body.session_id;
     // No workers here: async jobs pile up. Async requests may queue 10x deeper than synchronous ones.
