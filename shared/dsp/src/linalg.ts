@@ -47,9 +47,11 @@ export class Regression {
     this.k = k;
     this.gram = new Float64Array(k * k);
     for (let i = 0; i < k; i++) {
+      const ri = regressors[i];
       for (let j = 0; j <= i; j++) {
+        const rj = regressors[j];
         let s = 0;
-        for (let t = from; t < to; t++) s += regressors[i][t] * regressors[j][t];
+        for (let t = from; t < to; t++) s += ri[t] * rj[t];
         this.gram[i * k + j] = s;
         this.gram[j * k + i] = s;
       }
@@ -64,17 +66,66 @@ export class Regression {
     if (k === 0) return out;
     const rhs = new Float64Array(k);
     for (let i = 0; i < k; i++) {
+      const r = regressors[i];
       let s = 0;
-      for (let t = from; t < to; t++) s += regressors[i][t] * signal[t];
+      for (let t = from; t < to; t++) s += r[t] * signal[t];
       rhs[i] = s;
     }
     const beta = solveSpd(this.gram, rhs, k);
     for (let i = 0; i < k; i++) {
       const b = beta[i];
       const r = regressors[i];
-      for (let t = 0; t < out.length; t++) out[t] -= b * r[from + t];
+      for (let t = 0, n = out.length; t < n; t++) out[t] -= b * r[from + t];
     }
     return out;
+  }
+
+  /**
+   * apply() of three signals (a colour's channels), the same values: each regressor is read once
+   * for the three, and their sums interleave.
+   */
+  applyThree(signals: readonly Float64Array[]): Float64Array[] {
+    if (signals.length !== 3) throw new RangeError('applyThree takes three signals');
+    const { k, from, to, regressors } = this;
+    const [x0, x1, x2] = signals;
+    const out0 = x0.slice(from, to);
+    const out1 = x1.slice(from, to);
+    const out2 = x2.slice(from, to);
+    if (k === 0) return [out0, out1, out2];
+    const rhs0 = new Float64Array(k);
+    const rhs1 = new Float64Array(k);
+    const rhs2 = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      const r = regressors[i];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let t = from; t < to; t++) {
+        const rt = r[t];
+        s0 += rt * x0[t];
+        s1 += rt * x1[t];
+        s2 += rt * x2[t];
+      }
+      rhs0[i] = s0;
+      rhs1[i] = s1;
+      rhs2[i] = s2;
+    }
+    const beta0 = solveSpd(this.gram, rhs0, k);
+    const beta1 = solveSpd(this.gram, rhs1, k);
+    const beta2 = solveSpd(this.gram, rhs2, k);
+    for (let i = 0; i < k; i++) {
+      const b0 = beta0[i];
+      const b1 = beta1[i];
+      const b2 = beta2[i];
+      const r = regressors[i];
+      for (let t = 0, n = out0.length; t < n; t++) {
+        const rt = r[from + t];
+        out0[t] -= b0 * rt;
+        out1[t] -= b1 * rt;
+        out2[t] -= b2 * rt;
+      }
+    }
+    return [out0, out1, out2];
   }
 }
 

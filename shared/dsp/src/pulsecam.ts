@@ -22,7 +22,7 @@
  *    in-band power too, but not that colour change: then the answer is null and the reason
  *    `no_pulse`, whatever the peak's quality.
  */
-import { designBandPass, filtfilt } from './filters.ts';
+import { designBandPass, filtfiltMany } from './filters.ts';
 import type { HeartRateEstimate } from './heart-rate.ts';
 import { confidenceOf } from './heart-rate.ts';
 import { Regression } from './linalg.ts';
@@ -124,12 +124,13 @@ function posOnNormalized(x: readonly Float64Array[], fs: number): Float64Array {
   const s2 = new Float64Array(l);
   const win = hannWindow(l);
   const hop = Math.max(1, Math.floor(l / 4));
+  const [red, green, blue] = x;
   for (let start = 0; ; start += hop) {
     const s = Math.min(start, n - l);
     for (let i = 0; i < l; i++) {
-      const r = x[0][s + i];
-      const g = x[1][s + i];
-      const b = x[2][s + i];
+      const r = red[s + i];
+      const g = green[s + i];
+      const b = blue[s + i];
       s1[i] = g - b;
       s2[i] = -2 * r + g + b;
     }
@@ -143,11 +144,10 @@ function posOnNormalized(x: readonly Float64Array[], fs: number): Float64Array {
 
 /** The green channel, inverted so blood volume is up. */
 function greenPulse(x: readonly Float64Array[]): Float64Array {
-  return x[1].map((v) => -v);
-}
-
-function bandLimited(values: Float64Array, sections: ReturnType<typeof designBandPass>): Float64Array {
-  return filtfilt(values, sections);
+  const green = x[1];
+  const out = new Float64Array(green.length);
+  for (let i = 0; i < green.length; i++) out[i] = -green[i];
+  return out;
 }
 
 /** In-band power normalised to sum 1 (so regions of different brightness compare). */
@@ -299,36 +299,48 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     4,
   );
   const normWindow = Math.round(NORMALIZATION_SECONDS * fs);
-  const normalized = (x: Float64Array) => bandLimited(normalizeByMovingMean(x, normWindow), processBand);
-
-  // Candidate regions: the union, and each region when present; each region twice, once with
-  // POS's chrominance projection (robust to intensity changes) and once as the green channel
-  // (robust to chrominance noise from compression and landmark jitter). SNR weighting decides.
-  const regionsRgb: Float64Array[][] = [[0, 1, 2].map((c) => normalized(u[c]))];
   const regionCount = trace.regions?.length ?? 0;
-  for (let r = 0; r < regionCount; r++) regionsRgb.push([0, 1, 2].map((c) => normalized(u[regionOffset + 3 * r + c])));
-  const projections = regionsRgb.length;
-  const candidateCount = 2 * projections;
-  const pulseOf = (index: number, clean: Float64Array[], rate: number) => (index < projections ? posOnNormalized(clean, rate) : greenPulse(clean));
 
-  // Reference signals: head motion (in face sizes) and its rate, and scene light.
-  const refs: Float64Array[] = [];
+  // Every channel the estimator reads, band-limited in one pass (filtfiltMany runs four at a
+  // time): the skin's and each region's colour and the background's, normalised by their moving
+  // mean; the head's centre and size in face sizes, and its roll.
+  const colourChannels = [0, 1, 2].map((c) => u[c]);
+  for (let r = 0; r < regionCount; r++) for (let c = 0; c < 3; c++) colourChannels.push(u[regionOffset + 3 * r + c]);
+  if (trace.background) for (let c = 0; c < 3; c++) colourChannels.push(u[bgOffset + c]);
+  const poseChannels: Float64Array[] = [];
   if (trace.pose) {
     const size = mean(u[poseOffset + 2]) || 1;
     for (let j = 0; j < 4; j++) {
       const raw = u[poseOffset + j];
       const scaled = new Float64Array(total);
       for (let i = 0; i < total; i++) scaled[i] = j === 3 ? raw[i] : raw[i] / size;
-      const band = bandLimited(scaled, processBand);
-      refs.push(band);
-      if (j < 2) {
-        const rate = new Float64Array(total);
-        for (let i = 1; i < total; i++) rate[i] = band[i] - band[i - 1];
-        refs.push(rate);
-      }
+      poseChannels.push(scaled);
     }
   }
-  if (trace.background) for (let c = 0; c < 3; c++) refs.push(normalized(u[bgOffset + c]));
+  const filtered = filtfiltMany([...colourChannels.map((x) => normalizeByMovingMean(x, normWindow)), ...poseChannels], processBand);
+  const colours = filtered.slice(0, colourChannels.length);
+  const poses = filtered.slice(colourChannels.length);
+
+  // Candidate regions: the union, and each region when present; each region twice, once with
+  // POS's chrominance projection (robust to intensity changes) and once as the green channel
+  // (robust to chrominance noise from compression and landmark jitter). SNR weighting decides.
+  const regionsRgb: Float64Array[][] = [];
+  for (let r = 0; r <= regionCount; r++) regionsRgb.push(colours.slice(3 * r, 3 * r + 3));
+  const projections = regionsRgb.length;
+  const candidateCount = 2 * projections;
+  const pulseOf = (index: number, clean: Float64Array[], rate: number) => (index < projections ? posOnNormalized(clean, rate) : greenPulse(clean));
+
+  // Reference signals: head motion (in face sizes) and its rate, and scene light.
+  const refs: Float64Array[] = [];
+  poses.forEach((band, j) => {
+    refs.push(band);
+    if (j < 2) {
+      const rate = new Float64Array(total);
+      for (let i = 1; i < total; i++) rate[i] = band[i] - band[i - 1];
+      refs.push(rate);
+    }
+  });
+  if (trace.background) refs.push(...colours.slice(3 * (regionCount + 1)));
 
   const windowLength = Math.min(total, Math.round(o.windowSeconds * fs));
   const step = Math.max(1, Math.round(o.stepSeconds * fs));
@@ -363,7 +375,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     const combined = new Float64Array(probe.power.length);
     let best = { snr: -1, index: 0 };
     const regression = new Regression(refs, from, end);
-    const cleaned = regionsRgb.map((rgb) => rgb.map((c) => regression.apply(c)));
+    const cleaned = regionsRgb.map((rgb) => regression.applyThree(rgb));
     for (let index = 0; index < candidateCount; index++) {
       const pulse = pulseOf(index, cleaned[index % projections], fs);
       const spec = powerSpectrum(pulse, fs, SPECTRUM_SIZE);
@@ -434,7 +446,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const snr = pulseSnr(newest.combined, refined.hz, o.bandHz[0], o.bandHz[1]);
   const quality = (snr / (1 + snr)) * (AGREEMENT_FLOOR + (1 - AGREEMENT_FLOOR) * agreement);
   const whole = new Regression(refs, 0, total);
-  const pulse = pulseOf(newest.bestCandidate, regionsRgb[newest.bestCandidate % projections].map((c) => whole.apply(c)), fs);
+  const pulse = pulseOf(newest.bestCandidate, whole.applyThree(regionsRgb[newest.bestCandidate % projections]), fs);
   // The colour of that peak: each region's cleaned channels in the newest window and, where the
   // buffer holds them, the windows half a window and a window older, summed phase-aligned (a pulse
   // adds up across regions and time; artefacts and noise do not).
@@ -449,7 +461,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     let cleaned = w >= 0 && spectra[w].end === end ? spectra[w].cleaned : undefined;
     if (!cleaned) {
       const regression = new Regression(refs, end - windowLength, end);
-      cleaned = regionsRgb.map((rgb) => rgb.map((c) => regression.apply(c)));
+      cleaned = regionsRgb.map((rgb) => regression.applyThree(rgb));
     }
     const inWindow = cleaned.map((rgb) => colourOscillation([rgb[0], rgb[1], rgb[2]], fs, hz));
     oscillations.push(...inWindow);

@@ -36,22 +36,49 @@ export interface ColourOscillation {
  * signature-weighted common component (the pulse's phase when there is one). `channels` are
  * mean-normalised (relative) colour signals, zero-mean, on a uniform grid.
  */
+/**
+ * Hann-tapered cosine and sine at `w` radians per sample over n samples. The regions of one window
+ * share them (same length and rate), so the newest pair is kept.
+ */
+let lastBasis: { n: number; w: number; cos: Float64Array; sin: Float64Array } | null = null;
+function taperedBasis(n: number, w: number): { cos: Float64Array; sin: Float64Array } {
+  if (lastBasis && lastBasis.n === n && lastBasis.w === w) return lastBasis;
+  const cos = new Float64Array(n);
+  const sin = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const hann = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
+    cos[i] = Math.cos(w * i) * hann;
+    sin[i] = Math.sin(w * i) * hann;
+  }
+  lastBasis = { n, w, cos, sin };
+  return lastBasis;
+}
+
 export function colourOscillation(channels: readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>], fs: number, hz: number): ColourOscillation {
   const n = channels[0].length;
   const none: ColourOscillation = { inPhase: [0, 0, 0], energy: 0 };
   if (n < 4 || !(hz > 0)) return none;
-  const re = [0, 0, 0];
-  const im = [0, 0, 0];
   const w = (2 * Math.PI * hz) / fs;
+  const { cos, sin } = taperedBasis(n, w);
+  const [ch0, ch1, ch2] = channels;
+  let re0 = 0;
+  let re1 = 0;
+  let re2 = 0;
+  let im0 = 0;
+  let im1 = 0;
+  let im2 = 0;
   for (let i = 0; i < n; i++) {
-    const hann = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
-    const c = Math.cos(w * i) * hann;
-    const s = Math.sin(w * i) * hann;
-    for (let k = 0; k < 3; k++) {
-      re[k] += channels[k][i] * c;
-      im[k] -= channels[k][i] * s;
-    }
+    const c = cos[i];
+    const s = sin[i];
+    re0 += ch0[i] * c;
+    im0 -= ch0[i] * s;
+    re1 += ch1[i] * c;
+    im1 -= ch1[i] * s;
+    re2 += ch2[i] * c;
+    im2 -= ch2[i] * s;
   }
+  const re = [re0, re1, re2];
+  const im = [im0, im1, im2];
   let pr = 0;
   let pi = 0;
   for (let k = 0; k < 3; k++) {

@@ -3,9 +3,11 @@ import { describe, test } from 'node:test';
 import {
   designBandPass,
   filtfilt,
+  filtfiltMany,
   normalizeByMovingMean,
   peakInBand,
   powerSpectrum,
+  Regression,
   pulseSnr,
   resampleUniform,
   std,
@@ -77,6 +79,14 @@ describe('band-pass filter', () => {
     assert.equal(lag, 0);
   });
 
+  test('filtfiltMany gives each signal exactly what filtfilt gives it, four at a time or alone', () => {
+    // Six signals: one group of four, then two on their own; different shapes so a mixed-up lane would show.
+    const signals = [0.9, 1.3, 2.1, 3.4, 0.2, 5].map((hz, k) => sine(hz, fs, 12, k).map((v, i) => v + 0.01 * k * i));
+    const many = filtfiltMany(signals, sections);
+    signals.forEach((x, k) => assert.deepEqual(Array.from(many[k]), Array.from(filtfilt(x, sections)), `signal ${k}`));
+    assert.throws(() => filtfiltMany([[1, 2, 3], [1, 2]], sections), RangeError);
+  });
+
   test('refuses a band the sampling rate cannot carry', () => {
     assert.throws(() => designBandPass(0.7, 16, 30), RangeError);
   });
@@ -107,5 +117,31 @@ describe('normalizeByMovingMean', () => {
     const x = Array.from({ length: 300 }, (_, i) => (i < 150 ? 100 : 150));
     const y = normalizeByMovingMean(x, 31);
     assert.ok(Math.abs(y[50]) < 1e-12 && Math.abs(y[250]) < 1e-12);
+  });
+});
+
+describe('Regression', () => {
+  const n = 200;
+  const wave = (f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i));
+  const refs = [wave((i) => Math.sin(i / 7)), wave((i) => Math.cos(i / 11)), wave((i) => (i % 13) / 13)];
+  const signals = [0, 1, 2].map((k) => wave((i) => 3 * refs[0][i] - (k + 1) * refs[1][i] + 0.5 * refs[2][i] + Math.sin(i / (3 + k))));
+
+  test('removes what the regressors explain over its span', () => {
+    const regression = new Regression(refs, 50, 150);
+    const cleaned = regression.apply(signals[0]);
+    assert.equal(cleaned.length, 100);
+    // What is left is (nearly) uncorrelated with every regressor over the span.
+    for (const r of refs) {
+      let dot = 0;
+      for (let t = 0; t < 100; t++) dot += cleaned[t] * r[50 + t];
+      assert.ok(Math.abs(dot) < 0.5, `residual . regressor = ${dot}`);
+    }
+  });
+
+  test('applyThree gives each signal exactly what apply gives it', () => {
+    const regression = new Regression(refs, 20, 180);
+    const three = regression.applyThree(signals);
+    signals.forEach((x, k) => assert.deepEqual(Array.from(three[k]), Array.from(regression.apply(x)), `signal ${k}`));
+    assert.throws(() => regression.applyThree(signals.slice(0, 2)), RangeError);
   });
 });
