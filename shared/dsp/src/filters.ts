@@ -115,10 +115,6 @@ function runSectionFour(xa: Float64Array, xb: Float64Array, xc: Float64Array, xd
   }
 }
 
-function padLength(n: number, sections: Biquad[], padSamples?: number): number {
-  return Math.min(padSamples ?? 3 * 2 * sections.length * 4, n - 1);
-}
-
 /** The signal extended at both ends by odd reflection (as scipy's filtfilt does). */
 function reflected(signal: ArrayLike<number>, pad: number): Float64Array {
   const n = signal.length;
@@ -136,13 +132,7 @@ function reflected(signal: ArrayLike<number>, pad: number): Float64Array {
  * scipy's filtfilt does) so the edges carry no start-up transient.
  */
 export function filtfilt(signal: ArrayLike<number>, sections: Biquad[], padSamples?: number): Float64Array {
-  const n = signal.length;
-  if (n === 0) return new Float64Array(0);
-  const pad = padLength(n, sections, padSamples);
-  const ext = reflected(signal, pad);
-  for (const s of sections) runSection(ext, s);
-  for (const s of sections) runSection(ext, s, true);
-  return ext.slice(pad, pad + n);
+  return filtfiltMany([signal], sections, padSamples)[0];
 }
 
 /** filtfilt of several signals of one length: the same values, four signals at a time. */
@@ -150,7 +140,7 @@ export function filtfiltMany(signals: readonly ArrayLike<number>[], sections: Bi
   const n = signals[0]?.length ?? 0;
   if (signals.some((x) => x.length !== n)) throw new RangeError('filtfiltMany needs signals of one length');
   if (n === 0) return signals.map(() => new Float64Array(0));
-  const pad = padLength(n, sections, padSamples);
+  const pad = Math.min(padSamples ?? 3 * 2 * sections.length * 4, n - 1);
   const ext = signals.map((x) => reflected(x, pad));
   let i = 0;
   for (; i + 4 <= ext.length; i += 4) {

@@ -32,11 +32,6 @@ export interface ColourOscillation {
 }
 
 /**
- * The channels' Fourier coefficients at `hz` (Hann-weighted), phase-aligned to their
- * signature-weighted common component (the pulse's phase when there is one). `channels` are
- * mean-normalised (relative) colour signals, zero-mean, on a uniform grid.
- */
-/**
  * Hann-tapered cosine and sine at `w` radians per sample over n samples. The regions of one window
  * share them (same length and rate), so the newest pair is kept.
  */
@@ -54,6 +49,11 @@ function taperedBasis(n: number, w: number): { cos: Float64Array; sin: Float64Ar
   return lastBasis;
 }
 
+/**
+ * The channels' Fourier coefficients at `hz` (Hann-weighted), phase-aligned to their
+ * signature-weighted common component (the pulse's phase when there is one). `channels` are
+ * mean-normalised (relative) colour signals, zero-mean, on a uniform grid.
+ */
 export function colourOscillation(channels: readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>], fs: number, hz: number): ColourOscillation {
   const n = channels[0].length;
   const none: ColourOscillation = { inPhase: [0, 0, 0], energy: 0 };
