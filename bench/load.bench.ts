@@ -19,7 +19,9 @@
  *
  * In samples mode each client posts, once a second, the observations the device's own vision made
  * of its frames (POST /session/{id}/samples, rich form: regions, pose, background), as the private
- * page would; the service then only stores them and runs the estimator.
+ * page would; the service then only stores them and runs the estimator. Each answer's
+ * estimate_age_ms is kept: a round is held only if the estimates the answers carry are at most
+ * --max-age ms old at p95 (under load the service answers with a young estimate before refusing).
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -47,6 +49,10 @@ const { values: args } = parseArgs({
     // Seconds each round's clients stream before it is measured: sessions whose buffer is full
     // (BUFFER_SECONDS) cost what a live session costs; fresh ones cost less.
     warmup: { type: 'string', default: '30' },
+    // Samples mode: a load is held only if the estimates the answers carry are at most this old
+    // at p95 (ms). Under load the service answers with a session's newest estimate while it is
+    // younger than SAMPLES_MAX_ESTIMATE_AGE_MS (default 5 s) instead of refusing the post.
+    'max-age': { type: 'string', default: '5000' },
   },
 });
 const MODE = args.mode === 'samples' ? 'samples' : 'frames';
@@ -55,6 +61,7 @@ const WARMUP_SECONDS = Number(args.warmup);
 const FPS = Number(args.fps);
 const [WIDTH, HEIGHT] = args.size!.split('x').map(Number);
 const CLIENT_COUNTS = args.clients!.split(',').map(Number);
+const MAX_ESTIMATE_AGE_MS = Number(args['max-age']);
 const BATCH_MS = 1000;
 const MAX_QUEUED = 2 * FPS;
 
@@ -97,6 +104,8 @@ interface ClientStats {
   offered: number;
   answered: number;
   latencies: number[];
+  /** Samples mode: estimate_age_ms of each answer (0: made for that post). */
+  ages: number[];
   refused: number;
   failed: number;
   statuses: Record<string, number>;
@@ -143,9 +152,13 @@ async function runClient(
     const measured = sentAt >= measureFrom;
     try {
       let status: number;
+      let age: number | null = null;
       if (MODE === 'samples') {
         const samples = batch.map((f) => ({ timestamp: Math.round(f.t * 10) / 10, ...observations[f.index] }));
-        status = await postJson(`${baseUrl}/session/${sessionId}/samples`, JSON.stringify({ samples }), auth);
+        const answer = await postJson(`${baseUrl}/session/${sessionId}/samples`, JSON.stringify({ samples }), auth);
+        status = answer.status;
+        const field = /"estimate_age_ms":(\d+)/.exec(answer.body);
+        if (field) age = Number(field[1]);
       } else {
         const form = new FormData();
         form.set('session_id', sessionId);
@@ -160,6 +173,7 @@ async function runClient(
       if (status === 200) {
         stats.answered += batch.length;
         stats.latencies.push(Date.now() - sentAt);
+        if (age !== null) stats.ages.push(age);
       } else if (status === 429 || status === 503) stats.refused++;
       else stats.failed++;
     } catch (err) {
@@ -181,11 +195,12 @@ async function runClient(
  * connection the server closed just as it was reused is retried once on a new one, as browsers
  * do (Node's docs, request.reusedSocket); the samples endpoint stores each capture time once.
  */
-function postJson(url: string, body: string, headers: Record<string, string>, retried = false): Promise<number> {
+function postJson(url: string, body: string, headers: Record<string, string>, retried = false): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent: keepAlive, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.on('data', () => undefined);
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('latin1') }));
       res.on('error', reject);
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
@@ -244,6 +259,10 @@ interface RoundResult {
   refused: number;
   failed: number;
   statuses: Record<string, number>;
+  /** Samples mode: the answers' estimate ages (ms), p50 and p95, and fresh estimates per client and second. */
+  ageP50: number;
+  ageP95: number;
+  freshPerClientSecond: number;
 }
 
 async function round(
@@ -255,7 +274,7 @@ async function round(
   const pids = service.pids ? [['gateway', service.pids.gateway] as const, ...service.pids.workers.map((p, i) => [`worker ${i}`, p] as const)] : [];
   const measureFrom = Date.now() + WARMUP_SECONDS * 1000;
   const stopAt = measureFrom + SECONDS * 1000;
-  const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: 0, offered: 0, answered: 0, latencies: [], refused: 0, failed: 0, statuses: {} }));
+  const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: 0, offered: 0, answered: 0, latencies: [], ages: [], refused: 0, failed: 0, statuses: {} }));
   const clientsDone = Promise.all(all.map((s, i) => runClient(service.baseUrl, frames, observations, { measureFrom, stopAt }, (i * BATCH_MS) / clients, s)));
   await new Promise((r) => setTimeout(r, Math.max(0, measureFrom - Date.now())));
   const before = new Map(pids.map(([name, pid]) => [name, processSample(pid)]));
@@ -287,6 +306,7 @@ async function round(
   const stopped = await atStop;
   const elapsed = (stopAt - started) / 1000;
   const latencies = all.flatMap((s) => s.latencies);
+  const ages = all.flatMap((s) => s.ages);
   const statuses: Record<string, number> = {};
   for (const s of all) for (const [k, v] of Object.entries(s.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
   const result: RoundResult = {
@@ -300,6 +320,9 @@ async function round(
     refused: all.reduce((a, s) => a + s.refused, 0),
     failed: all.reduce((a, s) => a + s.failed, 0),
     statuses,
+    ageP50: pct(ages, 50),
+    ageP95: pct(ages, 95),
+    freshPerClientSecond: ages.filter((a) => a === 0).length / clients / elapsed,
   };
   const procs = pids
     .map(([name, pid]) => {
@@ -313,6 +336,11 @@ async function round(
       `batch latency p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms; ${(100 * result.within1s).toFixed(0)}% within 1 s; ` +
       `refused ${result.refused}, failed ${result.failed} (statuses ${JSON.stringify(statuses)})`,
   );
+  if (MODE === 'samples') {
+    console.log(
+      `      estimates in the answers: age p50 ${result.ageP50} ms, p95 ${result.ageP95} ms; a fresh one every ${(1 / result.freshPerClientSecond).toFixed(1)} s per client`,
+    );
+  }
   const own = stopped.own;
   const generator = `load generator (this process) ${((100 * (own.user + own.system)) / 1e6 / elapsed).toFixed(0)}% CPU`;
   const redis = `redis ${((100 * (stopped.redis.cpu - redisBefore.cpu)) / elapsed).toFixed(0)}% CPU ${stopped.redis.memoryMb.toFixed(1)} MB`;
@@ -344,10 +372,11 @@ try {
 } finally {
   await service?.stop();
 }
-const held = results.filter((r) => r.p95 <= 1000 && r.failed === 0 && r.answeredFps >= 0.9 * r.offeredFps);
+const fresh = (r: RoundResult) => MODE !== 'samples' || r.ageP95 <= MAX_ESTIMATE_AGE_MS;
+const held = results.filter((r) => r.p95 <= 1000 && r.failed === 0 && r.answeredFps >= 0.9 * r.offeredFps && fresh(r));
 const best = held.reduce<RoundResult | null>((a, r) => (!a || r.clients > a.clients ? r : a), null);
 console.log(
   best
-    ? `Largest load held (p95 <= 1 s, >= 90% of offered frames answered): ${best.clients} clients, ${best.answeredFps.toFixed(1)} frames/s answered`
+    ? `Largest load held (p95 <= 1 s, >= 90% of offered frames answered${MODE === 'samples' ? `, estimates p95 <= ${MAX_ESTIMATE_AGE_MS} ms old` : ''}): ${best.clients} clients, ${best.answeredFps.toFixed(1)} frames/s answered`
     : 'No load level held p95 <= 1 s',
 );

@@ -62,12 +62,51 @@ export async function admitFrames(store: SessionStore, meta: SessionMeta, frames
   return admission;
 }
 
-/** Refuses new work while more than `limit` jobs wait for a worker. */
-export async function admitWork(jobs: JobQueue, limit: number): Promise<void> {
+/** How a samples post is answered: a fresh estimate (a job), or the session's newest one. */
+export type SamplesEstimate = 'fresh' | 'reuse' | 'defer';
+
+export interface SamplesEstimateLimits {
+  /** SAMPLES_ESTIMATE_INTERVAL_MS: capture time the samples since the newest estimate must cover to need a new one. */
+  intervalMs: number;
+  /** SAMPLES_MAX_ESTIMATE_AGE_MS: the oldest estimate a post is answered with while the workers are behind. */
+  maxAgeMs: number;
+  /** MAX_QUEUED_JOBS. */
+  maxQueuedJobs: number;
+}
+
+/**
+ * Whether a samples post gets a fresh estimate. `reuse`: the samples sent since the session's
+ * newest estimate cover less than the interval (no job, no queue reading). Otherwise the queue
+ * decides: while more than half the queue limit waits, a session whose estimate is younger than
+ * the age limit is answered with it (`defer`; its samples are stored all the same), so under
+ * overload estimates come less often before any post is refused; a session with no estimate, or
+ * an older one, queues a job, and past the limit gets a fast 503.
+ */
+export async function planSamplesEstimate(
+  jobs: JobQueue,
+  meta: Pick<SessionMeta, 'lastEstimate' | 'estimatedThroughTs' | 'estimatedAt'>,
+  newestSent: number,
+  limits: SamplesEstimateLimits,
+  now = Date.now(),
+): Promise<SamplesEstimate> {
+  const hasEstimate = meta.lastEstimate !== null && meta.estimatedThroughTs !== null;
+  if (hasEstimate && newestSent - meta.estimatedThroughTs! < limits.intervalMs) return 'reuse';
   const waiting = await jobs.waiting();
+  const young = hasEstimate && meta.estimatedAt !== null && now - meta.estimatedAt < limits.maxAgeMs;
+  if (young && waiting > limits.maxQueuedJobs / 2) return 'defer';
+  refuseIfOverloaded(waiting, limits.maxQueuedJobs);
+  return 'fresh';
+}
+
+function refuseIfOverloaded(waiting: number, limit: number): void {
   if (waiting > limit) {
     throw new ApiError('overloaded', `${waiting} jobs are waiting for the workers (limit ${limit}); retry in a moment`, undefined, { 'Retry-After': '1' });
   }
+}
+
+/** Refuses new work while more than `limit` jobs wait for a worker. */
+export async function admitWork(jobs: JobQueue, limit: number): Promise<void> {
+  refuseIfOverloaded(await jobs.waiting(), limit);
 }
 
 /**

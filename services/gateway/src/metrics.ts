@@ -28,6 +28,11 @@ export class GatewayMetrics {
     labelNames: ['endpoint'] as const,
     registers: [this.registry],
   });
+  readonly estimatesDeferred = new Counter({
+    name: 'pulsecam_estimates_deferred_total',
+    help: 'Samples posts answered with the session\'s newest estimate because the workers were behind (SAMPLES_MAX_ESTIMATE_AGE_MS).',
+    registers: [this.registry],
+  });
   readonly framesProcessed = new Counter({
     name: 'pulsecam_frames_processed_total',
     help: 'Frames whose result the gateway received, by outcome (face, no_face, error).',

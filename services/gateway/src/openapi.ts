@@ -100,7 +100,7 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
     method: 'post', path: '/session/{id}/samples', tags: ['Analysis'], summary: 'Add colour samples measured on the device',
     description:
       `For devices that measure the face themselves (no image leaves the device; the web page's private mode): up to ${config.MAX_SAMPLES_PER_REQUEST} samples per request, rich (the observation a worker stores: regions, pose, background, face found) or plain ({timestamp, r, g, b}), stored in the session trace and estimated by the same code as images. Any frame rate from 10 to 60 fps. ` +
-      `While the samples sent since the session's newest estimate cover less than ${config.SAMPLES_ESTIMATE_INTERVAL_MS} ms of capture time, a post is answered with that estimate (estimate_age_ms says how old it is) instead of a new one.`,
+      `While the samples sent since the session's newest estimate cover less than ${config.SAMPLES_ESTIMATE_INTERVAL_MS} ms of capture time, a post is answered with that estimate (estimate_age_ms says how old it is) instead of a new one; and while the workers are behind (more than half of ${config.MAX_QUEUED_JOBS} jobs waiting), so is a post whose session has an estimate younger than ${config.SAMPLES_MAX_ESTIMATE_AGE_MS} ms (its samples are stored all the same). A session with no estimate, or an older one, gets 503 overloaded past the queue limit.`,
     request: { params: SessionIdParam, body: { content: { 'application/json': { schema: SamplesRequest } } } },
     security: sessionSecurity,
     responses: {

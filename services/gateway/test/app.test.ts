@@ -27,6 +27,7 @@ describe('gateway HTTP API (no workers)', () => {
   let server: Server;
   let base: string;
   let jobs: JobQueue;
+  let store: SessionStore;
   const prefix = testPrefix();
   const lifecycle = { shuttingDown: false };
 
@@ -42,8 +43,9 @@ describe('gateway HTTP API (no workers)', () => {
       JOB_TIMEOUT_MS: '300',
       MAX_QUEUED_JOBS: '1',
       MAX_REQUEST_BYTES: '100000',
+      SAMPLES_MAX_ESTIMATE_AGE_MS: '1500',
     });
-    const store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: 3, bufferSeconds: 30, bufferMaxSamples: 100 });
+    store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: 3, bufferSeconds: 30, bufferMaxSamples: 100 });
     jobs = new JobQueue({ connection: redis, eventsConnection: connectRedis(url), prefix, asyncResultTtlSeconds: 60 });
     await jobs.ready();
     const metrics = new GatewayMetrics({ queueCounts: () => jobs.queue.getJobCounts('waiting', 'active'), activeSessions: () => store.count() });
@@ -240,6 +242,44 @@ describe('gateway HTTP API (no workers)', () => {
     assert.equal(refusedAsync.status, 503);
     await jobs.queue.obliterate({ force: true });
     await req('DELETE', `/session/${id}`);
+  });
+
+  test('while the workers are behind, a samples post with a young estimate is stored and answered with it; with an old one, or none, a fast 503', async () => {
+    await jobs.queue.obliterate({ force: true });
+    const sessionWith = async () => (await req('POST', '/create-session')).body.session_id as string;
+    const [young, none] = [await sessionWith(), await sessionWith()];
+    const estimate = {
+      heart_rate: 71.5, confidence: 'high', pulse_detected: true, signal_quality: 0.8, buffer_seconds: 30, samples: 300, method: 'pulsecam',
+      guidance: [], message: 'Analysis completed successfully', waveform: null, hrv: null, respiration: null,
+    };
+    // What a worker keeps after estimating the session through capture time 10 s.
+    await store.saveEstimate(young, estimate, 10_000);
+    const post = (id: string, from: number) =>
+      req('POST', `/session/${id}/samples`, { samples: Array.from({ length: 10 }, (_, i) => ({ timestamp: from + 100 * i, r: 150, g: 110, b: 90 })) });
+    // No workers: two jobs wait, more than MAX_QUEUED_JOBS (1).
+    await jobs.queue.addBulk([{ name: 'probe', data: {} }, { name: 'probe', data: {} }]);
+    const deferred = await post(young, 12_000);
+    assert.equal(deferred.status, 200, JSON.stringify(deferred.body));
+    assert.equal(deferred.body.heart_rate, 71.5);
+    assert.ok(deferred.body.estimate_age_ms >= 1);
+    assert.equal(deferred.body.stored, 10);
+    assert.equal((await store.trace(young)).length, 10, 'the samples are kept for the next estimate');
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(metrics, /^pulsecam_estimates_deferred_total 1$/m);
+    // No estimate to answer with: refused, and nothing stored (the client sends the samples again).
+    const refusedNone = await post(none, 12_000);
+    assert.equal(refusedNone.status, 503);
+    assert.equal(refusedNone.body.code, 'overloaded');
+    assert.equal((await store.trace(none)).length, 0);
+    // An estimate older than SAMPLES_MAX_ESTIMATE_AGE_MS is not given again: refused as well.
+    await new Promise((r) => setTimeout(r, 1600));
+    const refusedOld = await post(young, 13_000);
+    assert.equal(refusedOld.status, 503);
+    assert.equal(refusedOld.body.code, 'overloaded');
+    assert.equal((await store.trace(young)).length, 10);
+    await jobs.queue.obliterate({ force: true });
+    await req('DELETE', `/session/${young}`);
+    await req('DELETE', `/session/${none}`);
   });
 
   test('every documented request example, JSON and multipart, passes validation (the example session is unknown: 404, never 400)', async (t) => {

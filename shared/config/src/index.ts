@@ -63,6 +63,13 @@ export const GatewayEnv = CommonEnv.extend({
    * (the README's Speed section); a recording sent in bigger pieces is estimated every time.
    */
   SAMPLES_ESTIMATE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
+  /**
+   * While the workers are behind (more than half of MAX_QUEUED_JOBS waiting), a samples post whose
+   * session has an estimate younger than this stores its samples and is answered with that
+   * estimate instead of queueing a new one: under overload estimates come less often before any
+   * post is refused. A session whose estimate is older queues one as usual (0: never deferred).
+   */
+  SAMPLES_MAX_ESTIMATE_AGE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** Most colour samples one POST /session/{id}/samples may carry. */
   MAX_SAMPLES_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).default(1800),
   /** Largest request body (JSON or multipart), in bytes. */

@@ -8,7 +8,7 @@
 import { Router } from 'express';
 import { requestSchemas, traceSampleOfRich, type Estimate } from '@pulsecam/contracts';
 import type { TraceSample } from '@pulsecam/store';
-import { admitFrames, admitWork, sessionNotFound } from '../admission.ts';
+import { admitFrames, planSamplesEstimate, sessionNotFound } from '../admission.ts';
 import { clientOf } from '../client-identity.ts';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
@@ -22,6 +22,7 @@ export function samplesRouter(deps: RouteDeps): Router {
   const { config, store, jobs, metrics, rates } = deps;
   const { SamplesRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES, maxSamples: config.MAX_SAMPLES_PER_REQUEST });
   const clockLimits = { bufferMs: config.BUFFER_SECONDS * 1000, toleranceMs: config.CLOCK_TOLERANCE_MS };
+  const estimateLimits = { intervalMs: config.SAMPLES_ESTIMATE_INTERVAL_MS, maxAgeMs: config.SAMPLES_MAX_ESTIMATE_AGE_MS, maxQueuedJobs: config.MAX_QUEUED_JOBS };
 
   router.post('/session/:id/samples', async (req, res) => {
     const { id } = parseOrThrow(SessionIdParam, req.params);
@@ -30,16 +31,13 @@ export function samplesRouter(deps: RouteDeps): Router {
     const times = body.samples.map((s, i) => ({ timestamp: s.timestamp, t: s.timestamp, field: `samples.${i}.timestamp` }));
     const client = clientOf(res);
     const meta = await openSession(store, id, req, client);
-    // The newest estimate is reused (no job) while the samples since cover less than the interval
-    // of capture time: a device posting every second gets a fresh one every other post, and a
-    // client sending a recording in bigger pieces a fresh one every time. Otherwise the workers
-    // must not be too far behind.
-    const newestSent = Math.max(...body.samples.map((s) => s.timestamp));
-    const reuse =
-      meta.lastEstimate !== null && meta.estimatedThroughTs !== null && newestSent - meta.estimatedThroughTs < config.SAMPLES_ESTIMATE_INTERVAL_MS;
-    const age = meta.estimatedAt !== null ? Date.now() - meta.estimatedAt : 0;
+    // A fresh estimate every SAMPLES_ESTIMATE_INTERVAL_MS of capture time: a device posting every
+    // second gets one every other post, a client sending a recording in bigger pieces one every
+    // time. While the workers are behind, a young estimate is reused first (planSamplesEstimate).
     // Overload and rate first: a refused request must not move the session's timeline on.
-    if (!reuse) await admitWork(jobs, config.MAX_QUEUED_JOBS);
+    const newestSent = Math.max(...body.samples.map((s) => s.timestamp));
+    const now = Date.now();
+    const plan = await planSamplesEstimate(jobs, meta, newestSent, estimateLimits, now);
     await rates.frames(client, body.samples.length);
     const admission = await admitFrames(store, meta, times, clockLimits, { storedAtOnce: true });
     const samples: TraceSample[] = [];
@@ -54,7 +52,9 @@ export function samplesRouter(deps: RouteDeps): Router {
     if (stored === null) throw sessionNotFound(id);
     metrics.framesSubmitted.inc({ endpoint: 'samples' }, samples.length);
     const answer = { session_id: id, accepted: admission.accepted.length, stored, refused: admission.refused.map(({ field, message }) => ({ field, message })) };
-    if (reuse) {
+    if (plan !== 'fresh') {
+      if (plan === 'defer') metrics.estimatesDeferred.inc();
+      const age = meta.estimatedAt !== null ? now - meta.estimatedAt : 0;
       res.json({ ...answer, ...(meta.lastEstimate as Estimate), estimate_age_ms: Math.max(1, Math.round(age)) });
       return;
     }
