@@ -109,6 +109,8 @@ interface ClientStats {
   refused: number;
   failed: number;
   statuses: Record<string, number>;
+  /** The first answer of each failing status, as the service gave it (to say why). */
+  problems: Record<string, string>;
 }
 
 /** One client from its session's creation to `stopAt`; what it offers and gets is counted from `measureFrom` on. */
@@ -152,11 +154,13 @@ async function runClient(
     const measured = sentAt >= measureFrom;
     try {
       let status: number;
+      let problem = '';
       let age: number | null = null;
       if (MODE === 'samples') {
         const samples = batch.map((f) => ({ timestamp: Math.round(f.t * 10) / 10, ...observations[f.index] }));
         const answer = await postJson(`${baseUrl}/session/${sessionId}/samples`, JSON.stringify({ samples }), auth);
         status = answer.status;
+        if (status !== 200) problem = answer.body.slice(0, 400);
         const field = /"estimate_age_ms":(\d+)/.exec(answer.body);
         if (field) age = Number(field[1]);
       } else {
@@ -165,8 +169,8 @@ async function runClient(
         form.set('timestamps', batch.map((f) => f.t.toFixed(1)).join(','));
         batch.forEach((f, i) => form.append('images', new Blob([new Uint8Array(frames[f.index])], { type: 'image/jpeg' }), `frame-${i}.jpg`));
         const res = await fetch(`${baseUrl}/analyze-batch`, { method: 'POST', body: form, headers: auth });
-        await res.arrayBuffer();
         status = res.status;
+        problem = status === 200 ? (await res.arrayBuffer(), '') : (await res.text()).slice(0, 400);
       }
       if (!measured) continue;
       stats.statuses[status] = (stats.statuses[status] ?? 0) + 1;
@@ -175,7 +179,10 @@ async function runClient(
         stats.latencies.push(Date.now() - sentAt);
         if (age !== null) stats.ages.push(age);
       } else if (status === 429 || status === 503) stats.refused++;
-      else stats.failed++;
+      else {
+        stats.failed++;
+        stats.problems[status] ??= problem;
+      }
     } catch (err) {
       if (!measured) continue;
       stats.failed++;
@@ -274,7 +281,7 @@ async function round(
   const pids = service.pids ? [['gateway', service.pids.gateway] as const, ...service.pids.workers.map((p, i) => [`worker ${i}`, p] as const)] : [];
   const measureFrom = Date.now() + WARMUP_SECONDS * 1000;
   const stopAt = measureFrom + SECONDS * 1000;
-  const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: 0, offered: 0, answered: 0, latencies: [], ages: [], refused: 0, failed: 0, statuses: {} }));
+  const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: 0, offered: 0, answered: 0, latencies: [], ages: [], refused: 0, failed: 0, statuses: {}, problems: {} }));
   const clientsDone = Promise.all(all.map((s, i) => runClient(service.baseUrl, frames, observations, { measureFrom, stopAt }, (i * BATCH_MS) / clients, s)));
   await new Promise((r) => setTimeout(r, Math.max(0, measureFrom - Date.now())));
   const before = new Map(pids.map(([name, pid]) => [name, processSample(pid)]));
@@ -336,6 +343,9 @@ async function round(
       `batch latency p50 ${result.p50} ms, p95 ${result.p95} ms, p99 ${result.p99} ms; ${(100 * result.within1s).toFixed(0)}% within 1 s; ` +
       `refused ${result.refused}, failed ${result.failed} (statuses ${JSON.stringify(statuses)})`,
   );
+  const problems: Record<string, string> = {};
+  for (const s of all) for (const [k, v] of Object.entries(s.problems)) problems[k] ??= v;
+  for (const [k, v] of Object.entries(problems)) console.log(`      first ${k} answer: ${v}`);
   if (MODE === 'samples') {
     console.log(
       `      estimates in the answers: age p50 ${result.ageP50} ms, p95 ${result.ageP95} ms; a fresh one every ${(1 / result.freshPerClientSecond).toFixed(1)} s per client`,

@@ -34,6 +34,8 @@ export function sessionNotFound(id: string): ApiError {
 
 export interface AdmitOptions {
   now?: number;
+  /** When (server ms) this request arrived (kept with the capture times it moves the timeline to); default `now`. */
+  arrivedAt?: number;
   /**
    * The caller stores the accepted frames at once (samples), and storing moves the session's
    * newest frame time itself: no separate note of the admitted time (one Redis step fewer).
@@ -47,18 +49,22 @@ export async function admitFrames(store: SessionStore, meta: SessionMeta, frames
   const sessionId = meta.id;
   const clock = meta.clock ?? (await store.claimClock(sessionId, frames[0].timestamp === undefined ? 'receive' : 'capture'));
   if (!clock) throw sessionNotFound(sessionId);
-  // The timeline's newest frame: stored, or accepted and still queued (batches sent faster than real time).
-  const newest = meta.lastFrameTs === null && meta.admittedTs === null ? null : Math.max(meta.lastFrameTs ?? -Infinity, meta.admittedTs ?? -Infinity);
+  // The timeline's newest frame: stored, or accepted and still queued (batches sent faster than
+  // real time), with when its request arrived (sessions stored before that was kept: last activity).
+  const stored = meta.lastFrameTs === null ? null : { ts: meta.lastFrameTs, arrivedAt: meta.lastFrameArrivedAt ?? meta.lastSeen };
+  const admitted = meta.admittedTs === null ? null : { ts: meta.admittedTs, arrivedAt: meta.admittedArrivedAt ?? meta.lastSeen };
+  // On a tie the admission's arrival is the one to go by (a worker stores frames after they waited).
+  const newest = !stored || (admitted && admitted.ts >= stored.ts) ? admitted : stored;
   const admission: FramesAdmission = { accepted: [], refused: [] };
   frames.forEach((frame, index) => {
-    const why = clockVerdict({ clock, lastFrameTs: newest, lastSeen: meta.lastSeen }, frame, now, limits);
+    const why = clockVerdict({ clock, lastFrameTs: newest?.ts ?? null, lastFrameArrivedAt: newest?.arrivedAt ?? now }, frame, now, limits);
     if (why) admission.refused.push({ index, t: frame.t, field: frame.field, message: why });
     else admission.accepted.push(index);
   });
   if (admission.accepted.length === 0) {
     throw new ApiError('timestamp_out_of_range', admission.refused[0].message, admission.refused.map(({ field, message }) => ({ field, message })));
   }
-  if (!options.storedAtOnce) await store.noteAdmitted(sessionId, Math.max(...admission.accepted.map((i) => frames[i].t)));
+  if (!options.storedAtOnce) await store.noteAdmitted(sessionId, Math.max(...admission.accepted.map((i) => frames[i].t)), options.arrivedAt ?? now);
   return admission;
 }
 

@@ -7,6 +7,7 @@ import type { GatewayDeps, RouteDeps } from './deps.ts';
 import { ApiError, redisUnavailable } from './errors.ts';
 import { bodySizeLimit, corsPolicy, requestId, securityHeaders } from './hardening.ts';
 import { ClientRateLimits } from './rate-limits.ts';
+import { markArrival } from './request-arrival.ts';
 import { buildOpenApi } from './openapi.ts';
 import { analyzeRouter } from './routes/analyze.route.ts';
 import { docsRouter } from './routes/docs.route.ts';
@@ -34,6 +35,7 @@ export function createApp(gatewayDeps: GatewayDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
 
+  app.use(markArrival);
   app.use((req, res, next) => {
     const reqId = requestId(req.get('x-request-id'));
     res.setHeader('X-Request-Id', reqId);

@@ -4,7 +4,8 @@
  * when the gateway stamps them on arrival; the two are never mixed in a session (their origins
  * differ). Once a session has frames, a new one must fall inside its timeline: no older than the
  * buffer the session keeps (it would be trimmed at once) and no further ahead of the newest frame
- * than the wall time since then plus a tolerance (another clock origin, a far-future stamp).
+ * than the wall time since the request carrying it arrived, plus a tolerance (another clock
+ * origin, a far-future stamp).
  */
 export type ClockMode = 'capture' | 'receive';
 
@@ -12,8 +13,12 @@ export interface SessionTimeline {
   clock: ClockMode;
   /** Capture time (ms) of the session's newest frame, or null before the first. */
   lastFrameTs: number | null;
-  /** Server time (ms) of the session's last activity. */
-  lastSeen: number;
+  /**
+   * Server time (ms) the request carrying that frame arrived. Not when it was stored: a request
+   * delayed in the service (a backlog, a pause) must not make the client's next frames look
+   * ahead of their time, or the session would refuse every later frame.
+   */
+  lastFrameArrivedAt: number;
 }
 
 export interface ClockLimits {
@@ -31,7 +36,7 @@ export function clockVerdict(session: SessionTimeline, frame: { timestamp?: numb
   }
   if (session.lastFrameTs === null) return null;
   const lo = session.lastFrameTs - limits.bufferMs;
-  const hi = session.lastFrameTs + Math.max(0, now - session.lastSeen) + limits.toleranceMs;
+  const hi = session.lastFrameTs + Math.max(0, now - session.lastFrameArrivedAt) + limits.toleranceMs;
   if (frame.t < lo || frame.t > hi) {
     return `capture time ${frame.t} is outside this session's timeline: expected ${Math.round(lo)} to ${Math.round(hi)} ms (newest frame ${session.lastFrameTs})`;
   }

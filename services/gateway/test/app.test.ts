@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { loadGatewayConfig } from '@pulsecam/config';
+import { sessionKeys } from '@pulsecam/contracts';
 import { beat, connectRedis, SessionStore } from '@pulsecam/store';
 import type { Redis } from 'ioredis';
 import { createApp } from '../src/app.ts';
@@ -280,6 +281,22 @@ describe('gateway HTTP API (no workers)', () => {
     await jobs.queue.obliterate({ force: true });
     await req('DELETE', `/session/${young}`);
     await req('DELETE', `/session/${none}`);
+  });
+
+  test('a samples request that waited in the service does not make the session refuse the client\'s next samples', async () => {
+    const id = (await req('POST', '/create-session')).body.session_id as string;
+    const post = (from: number, count: number) =>
+      req('POST', `/session/${id}/samples`, { samples: Array.from({ length: count }, (_, i) => ({ timestamp: from + 100 * i, r: 150, g: 110, b: 90 })) });
+    await store.saveEstimate(id, { heart_rate: null, confidence: 'none', pulse_detected: null, signal_quality: 0, buffer_seconds: 0, samples: 0, method: 'pulsecam', guidance: [], message: 'x', waveform: null, hrv: null, respiration: null }, 1e9);
+    assert.equal((await post(1_000_000, 10)).status, 200);
+    // As a stalled service would leave it: the samples stored 15 s after their request arrived
+    // (the arrival moved 15 s back; the storing, last_seen, stays now).
+    await redis.hincrby(sessionKeys(prefix, id).meta, 'last_frame_arrived', -15_000);
+    // The client kept capturing meanwhile (CLOCK_TOLERANCE_MS is 10 s): its next samples fit.
+    const next = await post(1_015_000, 10);
+    assert.equal(next.status, 200, JSON.stringify(next.body));
+    assert.equal(next.body.stored, 10);
+    await req('DELETE', `/session/${id}`);
   });
 
   test('every documented request example, JSON and multipart, passes validation (the example session is unknown: 404, never 400)', async (t) => {

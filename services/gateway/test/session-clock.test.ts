@@ -5,7 +5,7 @@ import { clockVerdict } from '../src/session-clock.ts';
 const limits = { bufferMs: 30_000, toleranceMs: 10_000 };
 
 describe('the session clock rule', () => {
-  const capture = { clock: 'capture' as const, lastFrameTs: 600_000, lastSeen: 1_000_000 };
+  const capture = { clock: 'capture' as const, lastFrameTs: 600_000, lastFrameArrivedAt: 1_000_000 };
 
   test('a session with no frames yet takes any time on its own clock', () => {
     assert.equal(clockVerdict({ ...capture, lastFrameTs: null }, { timestamp: 5, t: 5 }, 1_000_000, limits), null);
@@ -24,9 +24,18 @@ describe('the session clock rule', () => {
     assert.ok(clockVerdict(capture, { timestamp: 1_732_000_000_000, t: 1_732_000_000_000 }, 1_000_000, limits));
   });
 
+  test('a request that waited in the service does not push the next frames out: the wall time counts from its arrival', () => {
+    // The newest frame (600 s) came in a request that arrived at 1,000 s and was stored 15 s later
+    // (a backlog). The client kept capturing: its next request, sent when the answer came, carries
+    // frames up to 615 s and arrives at 1,015.1 s. Counted from the storing, it would be refused,
+    // and so would every later frame of the session.
+    assert.equal(clockVerdict(capture, { timestamp: 615_000, t: 615_000 }, 1_015_100, limits), null);
+    assert.ok(clockVerdict({ ...capture, lastFrameArrivedAt: 1_015_000 }, { timestamp: 615_000, t: 615_000 }, 1_015_100, limits));
+  });
+
   test('clocks are never mixed in a session', () => {
     assert.match(clockVerdict(capture, { t: 1_000_000 }, 1_000_000, limits) ?? '', /send timestamp/);
-    const receive = { clock: 'receive' as const, lastFrameTs: 999_000, lastSeen: 999_000 };
+    const receive = { clock: 'receive' as const, lastFrameTs: 999_000, lastFrameArrivedAt: 999_000 };
     assert.match(clockVerdict(receive, { timestamp: 999_500, t: 999_500 }, 1_000_000, limits) ?? '', /omit timestamp/);
     assert.equal(clockVerdict(receive, { t: 1_000_000 }, 1_000_000, limits), null);
   });

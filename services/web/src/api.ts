@@ -11,7 +11,8 @@ export { ApiProblem };
 export type Estimate = Pick<
   Schemas['SamplesResponse'],
   'heart_rate' | 'confidence' | 'pulse_detected' | 'signal_quality' | 'buffer_seconds' | 'guidance' | 'message' | 'waveform' | 'hrv' | 'respiration'
->;
+> &
+  Partial<Pick<Schemas['SamplesResponse'], 'estimate_age_ms'>>;
 /**
  * One frame's face as the overlay draws it (from the service's answer, or private mode's own
  * analysis). Polygons as openapi-fetch reads them: [x, y] pairs as number arrays.

@@ -44,6 +44,11 @@ const MODE_TEXT = {
 };
 
 let minSeconds = 6;
+/**
+ * A samples answer carries an estimate up to ~1.5 s old in the normal course (a fresh one every
+ * other post); older means the service was busy and answered with the session's newest estimate.
+ */
+const BUSY_ESTIMATE_AGE_MS = 3000;
 let stream: MediaStream | null = null;
 let session: Session | null = null;
 let mode: MeasurementMode | null = null;
@@ -98,7 +103,13 @@ function render(r: Estimate, items: BatchItem[]): void {
         ? 'Measuring…'
         : 'Looking for a clear pulse…';
   ui.progress.value = Math.min(minSeconds, r.buffer_seconds);
-  ui.progressLabel.textContent = r.buffer_seconds < minSeconds ? `Measuring… ${Math.floor(r.buffer_seconds)} s of ${minSeconds}` : 'Measuring continuously';
+  const age = r.estimate_age_ms ?? 0;
+  ui.progressLabel.textContent =
+    r.buffer_seconds < minSeconds
+      ? `Measuring… ${Math.floor(r.buffer_seconds)} s of ${minSeconds}`
+      : age >= BUSY_ESTIMATE_AGE_MS
+        ? `Measuring continuously (the service is busy: this reading is ${Math.round(age / 1000)} s old)`
+        : 'Measuring continuously';
   // The service tells a lost face (no_face) from frames that arrived with gaps (frame_gap).
   const codes = [...new Set([...(items.length > 0 && withFace.length === 0 ? ['no_face'] : (newest?.guidance ?? [])), ...r.guidance])];
   ui.guidance.textContent = guidanceText(codes);

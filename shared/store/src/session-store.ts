@@ -29,6 +29,11 @@ export interface SessionMeta {
   faces: number;
   /** Capture time (ms) of the newest frame, with or without a face. */
   lastFrameTs: number | null;
+  /**
+   * When (ms, server clock) the request that carried the newest frame arrived, when the writer
+   * knew it (device samples); null otherwise. The clock rule measures "wall time since" from here.
+   */
+  lastFrameArrivedAt: number | null;
   lastBox: { x: number; y: number; width: number; height: number } | null;
   lastEstimate: unknown;
   /** When (ms, server clock) the last estimate was computed. */
@@ -41,6 +46,8 @@ export interface SessionMeta {
   clock: 'capture' | 'receive' | null;
   /** Newest capture time the gateway has accepted (it may not be analysed yet). */
   admittedTs: number | null;
+  /** When (ms, server clock) the request that carried admittedTs arrived. */
+  admittedArrivedAt: number | null;
   /** SHA-256 of the session's token (the token itself is never stored). */
   tokenHash: string | null;
   /** The client that created it: `key:<name>` or `ip:<hash>` (see the gateway's client identity). */
@@ -82,7 +89,8 @@ if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ttl) e
 redis.call('ZADD', KEYS[1], now + ttl, ARGV[3])`;
 
 // KEYS: index, meta, trace.
-// ARGV: now, ttl ms, id, (unused), newest frame ts, buffer ms, max samples, box json, track json,
+// ARGV: now, ttl ms, id, arrival of the request that carried the frames (server ms; '': not
+// known, e.g. a worker storing analysed frames), newest frame ts, buffer ms, max samples, box json, track json,
 // samples with a face, then (score, member) pairs (samples first, then no-face markers). Empty
 // box/track strings leave the stored ones as they are. A frame whose capture time the trace
 // already holds is not stored again (a retried job, a client's retry): exactly once. Returns -1
@@ -93,7 +101,10 @@ local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
 local ts = tonumber(ARGV[5])
 local last = tonumber(redis.call('HGET', KEYS[2], 'last_frame_ts') or '-1')
-if ts > last then redis.call('HSET', KEYS[2], 'last_frame_ts', ts) end
+if ts > last then
+  redis.call('HSET', KEYS[2], 'last_frame_ts', ts)
+  if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], 'last_frame_arrived', ARGV[4]) else redis.call('HDEL', KEYS[2], 'last_frame_arrived') end
+end
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'track', ARGV[9]) end
 local faceCount = tonumber(ARGV[10])
 local pairs = (#ARGV - 10) / 2
@@ -136,9 +147,10 @@ const RENEW_LOCK_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return 
 const UNLOCK_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 // KEYS: meta. ARGV: clock. Sets the session's clock once; returns the one it has (false: no session).
 const CLAIM_CLOCK_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 0 then return false end redis.call('HSETNX', KEYS[1], 'clock', ARGV[1]) return redis.call('HGET', KEYS[1], 'clock')";
-// KEYS: meta. ARGV: capture time. Raises admitted_ts (never lowers it) on a live session.
+// KEYS: meta. ARGV: capture time, arrival of its request (server ms). Raises admitted_ts (never
+// lowers it) on a live session, with the arrival that goes with it.
 const NOTE_ADMITTED_SCRIPT =
-  "if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('HGET', KEYS[1], 'admitted_ts') or '-1') < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'admitted_ts', ARGV[1]) end return 1";
+  "if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('HGET', KEYS[1], 'admitted_ts') or '-1') < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'admitted_ts', ARGV[1], 'admitted_arrived', ARGV[2]) end return 1";
 // KEYS: meta. The session's fields (flat name, value list) and its remaining TTL in ms; nil when
 // there is no session.
 const READ_SCRIPT = "local h = redis.call('HGETALL', KEYS[1]) if #h == 0 then return nil end return {h, redis.call('PTTL', KEYS[1])}";
@@ -244,7 +256,7 @@ export class SessionStore {
    * to the buffer limits. False when the session does not exist.
    */
   async recordFrame(id: string, frameTs: number, sample: TraceSample | null, box: SessionMeta['lastBox']): Promise<boolean> {
-    return (await this.append(id, frameTs, sample ? [sample] : [], sample ? [] : [frameTs], box, null)) !== null;
+    return (await this.append(id, frameTs, sample ? [sample] : [], sample ? [] : [frameTs], box, null, null)) !== null;
   }
 
   /**
@@ -257,7 +269,7 @@ export class SessionStore {
     id: string,
     batch: { newestTs: number; samples: TraceSample[]; noFaceTimes: number[]; box: SessionMeta['lastBox']; track: unknown },
   ): Promise<number | null> {
-    return this.append(id, batch.newestTs, batch.samples, batch.noFaceTimes, batch.box, batch.track);
+    return this.append(id, batch.newestTs, batch.samples, batch.noFaceTimes, batch.box, batch.track, null);
   }
 
   /**
@@ -280,13 +292,14 @@ export class SessionStore {
 
   /**
    * Stores client-measured samples (one per frame with a face) and the capture times of frames
-   * without one, in one step, each capture time once. Returns how many samples were newly stored,
-   * or null when the session does not exist.
+   * without one, in one step, each capture time once. `arrivedAt`: when (server ms) the request
+   * that carried them arrived, kept with the newest capture time for the session's clock rule.
+   * Returns how many samples were newly stored, or null when the session does not exist.
    */
-  async recordSamples(id: string, samples: TraceSample[], noFaceTimes: number[] = []): Promise<number | null> {
+  async recordSamples(id: string, samples: TraceSample[], noFaceTimes: number[] = [], arrivedAt: number | null = null): Promise<number | null> {
     if (samples.length === 0 && noFaceTimes.length === 0) return (await this.touch(id)) ? 0 : null;
     const newest = Math.max(...samples.map((s) => s.t), ...noFaceTimes);
-    return this.append(id, newest, samples, noFaceTimes, null, null);
+    return this.append(id, newest, samples, noFaceTimes, null, null, arrivedAt);
   }
 
   private async append(
@@ -296,6 +309,7 @@ export class SessionStore {
     noFaceTimes: number[],
     box: SessionMeta['lastBox'],
     track: unknown,
+    arrivedAt: number | null,
   ): Promise<number | null> {
     const k = sessionKeys(this.prefix, id);
     const pairs: (string | number)[] = [];
@@ -307,7 +321,7 @@ export class SessionStore {
       this.clock(),
       this.ttlMs,
       id,
-      '',
+      arrivedAt ?? '',
       newestTs,
       this.limits.bufferSeconds * 1000,
       this.limits.bufferMaxSamples,
@@ -356,9 +370,12 @@ export class SessionStore {
     return result === 'capture' || result === 'receive' ? result : null;
   }
 
-  /** Notes the newest capture time accepted for analysis (queued work counts for the timeline too). */
-  async noteAdmitted(id: string, newestTs: number): Promise<void> {
-    await this.scripts.sessionNoteAdmitted([sessionKeys(this.prefix, id).meta], [newestTs]);
+  /**
+   * Notes the newest capture time accepted for analysis (queued work counts for the timeline too),
+   * and when (server ms) the request that carried it arrived.
+   */
+  async noteAdmitted(id: string, newestTs: number, arrivedAt: number): Promise<void> {
+    await this.scripts.sessionNoteAdmitted([sessionKeys(this.prefix, id).meta], [newestTs, arrivedAt]);
   }
 
   /**
@@ -412,6 +429,7 @@ function parseMeta(id: string, h: Record<string, string>, expiresAt: number): Se
     frames: Number(h.frames ?? 0),
     faces: Number(h.faces ?? 0),
     lastFrameTs: h.last_frame_ts !== undefined ? Number(h.last_frame_ts) : null,
+    lastFrameArrivedAt: h.last_frame_arrived !== undefined ? Number(h.last_frame_arrived) : null,
     lastBox: h.last_box ? (JSON.parse(h.last_box) as SessionMeta['lastBox']) : null,
     lastEstimate: h.estimate ? (JSON.parse(h.estimate) as unknown) : null,
     estimatedAt: h.estimate_at !== undefined ? Number(h.estimate_at) : null,
@@ -419,6 +437,7 @@ function parseMeta(id: string, h: Record<string, string>, expiresAt: number): Se
     track: h.track ? (JSON.parse(h.track) as unknown) : null,
     clock: h.clock === 'capture' || h.clock === 'receive' ? h.clock : null,
     admittedTs: h.admitted_ts !== undefined ? Number(h.admitted_ts) : null,
+    admittedArrivedAt: h.admitted_arrived !== undefined ? Number(h.admitted_arrived) : null,
     tokenHash: h.token_hash ?? null,
     owner: h.owner ?? null,
   };

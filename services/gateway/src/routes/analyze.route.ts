@@ -15,6 +15,7 @@ import { checkBase64Image } from '../image-input.ts';
 import { admitFrames, admitWork, reserveWork, type FrameTime, type FramesAdmission } from '../admission.ts';
 import { apiErrorFromJob } from '../job-errors.ts';
 import { JobTimeoutError } from '../job-waiter.ts';
+import { arrivalOf } from '../request-arrival.ts';
 import { openSession } from '../session-access.ts';
 
 /** Async jobs may queue this many times deeper than synchronous ones before they are refused. */
@@ -222,7 +223,7 @@ export function analyzeRouter(deps: RouteDeps): Router {
     const bytes = images.reduce((sum, b64) => sum + b64.length, 0);
     await reserveWork(ledger, { jobId, sessionId, frames: images.length, bytes, deadline }, { maxSessionFrames: config.MAX_PENDING_FRAMES_PER_SESSION, maxQueuedBytes: config.MAX_QUEUED_BYTES });
     try {
-      return { jobId, admission: await admitFrames(store, meta, times, clockLimits, { now }) };
+      return { jobId, admission: await admitFrames(store, meta, times, clockLimits, { now, arrivedAt: arrivalOf(res) }) };
     } catch (err) {
       await ledger.release(jobId).catch(() => undefined);
       throw err;

@@ -13,6 +13,7 @@ import { clientOf } from '../client-identity.ts';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { apiErrorFromJob } from '../job-errors.ts';
+import { arrivalOf } from '../request-arrival.ts';
 import { openSession } from '../session-access.ts';
 import { parseOrThrow } from '../validate.ts';
 import { SessionIdParam } from './params.ts';
@@ -39,7 +40,8 @@ export function samplesRouter(deps: RouteDeps): Router {
     const now = Date.now();
     const plan = await planSamplesEstimate(jobs, meta, newestSent, estimateLimits, now);
     await rates.frames(client, body.samples.length);
-    const admission = await admitFrames(store, meta, times, clockLimits, { storedAtOnce: true });
+    const arrivedAt = arrivalOf(res);
+    const admission = await admitFrames(store, meta, times, clockLimits, { storedAtOnce: true, arrivedAt });
     const samples: TraceSample[] = [];
     const noFaceTimes: number[] = [];
     for (const i of admission.accepted) {
@@ -48,7 +50,7 @@ export function samplesRouter(deps: RouteDeps): Router {
       if (trace) samples.push(trace);
       else noFaceTimes.push(s.timestamp);
     }
-    const stored = await store.recordSamples(id, samples, noFaceTimes);
+    const stored = await store.recordSamples(id, samples, noFaceTimes, arrivedAt);
     if (stored === null) throw sessionNotFound(id);
     metrics.framesSubmitted.inc({ endpoint: 'samples' }, samples.length);
     const answer = { session_id: id, accepted: admission.accepted.length, stored, refused: admission.refused.map(({ field, message }) => ({ field, message })) };
