@@ -7,6 +7,7 @@
  *   npm run bench:accuracy -- --clips 5 --seconds 90 --scenarios still,head_bob
  *   npm run bench:accuracy -- --calibrate           # also: how error and answers vary with each quality gate
  *   npm run bench:accuracy -- --quick --stateless   # every estimate afresh (a live session hands its tracker windows on)
+ *   npm run bench:accuracy -- --quick --fps 10      # every clip as a 10 fps camera would send it (the page's private mode)
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -17,7 +18,7 @@ import { benchmarkSuite, pulseFreeTrace, scenarios, type Scenario } from '@pulse
 import { estimateSessionTracked, type EstimateSettings } from '@pulsecam/analysis';
 import type { TrackerHistory } from '@pulsecam/dsp';
 import { scoreClip, share, summarize, WINDOW_SECONDS, type ClipResult, type Summary, type WindowResult } from './accuracy-score.ts';
-import { codeVersion, readCached, ROOT, visionSettings } from './trace-cache.ts';
+import { codeVersion, readCached, ROOT, visionSettings, type CachedTrace } from './trace-cache.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +31,9 @@ const { values: args } = parseArgs({
     calibrate: { type: 'boolean', default: false },
     // Every estimate afresh (no tracker windows handed on), to compare with the live sessions' way.
     stateless: { type: 'boolean', default: false },
+    // Keep every k-th frame of each clip's trace, k = round(clip fps / this): a slower camera,
+    // or the web page's private mode (10 fps), measured on the same video.
+    fps: { type: 'string' },
   },
 });
 const config = loadWorkerConfig();
@@ -65,6 +69,16 @@ async function extractMissing(version: string): Promise<void> {
 }
 
 const version = codeVersion(visionSettings(config));
+/** A clip's cached trace, decimated to about --fps frames a second when asked. */
+function traceOf(sc: Scenario): CachedTrace {
+  const trace = readCached(sc.name, version)!;
+  const k = args.fps ? Math.max(1, Math.round(sc.spec.fps / Number(args.fps))) : 1;
+  if (k === 1) return trace;
+  const frameTimes = trace.frameTimes.filter((_, i) => i % k === 0);
+  const kept = new Set(frameTimes);
+  const samples = trace.samples.filter((x) => kept.has(x.t));
+  return { ...trace, frames: frameTimes.length, faceFrames: samples.length, frameTimes, samples };
+}
 await extractMissing(version);
 const options = (method: EstimateSettings['method']) => ({
   settings: { method, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS },
@@ -72,7 +86,7 @@ const options = (method: EstimateSettings['method']) => ({
   stepSeconds,
   stateless: args.stateless,
 });
-const results = new Map<EstimateSettings['method'], ClipResult[]>(METHODS.map((m) => [m, suite.map((sc) => scoreClip(sc, readCached(sc.name, version)!, options(m)))]));
+const results = new Map<EstimateSettings['method'], ClipResult[]>(METHODS.map((m) => [m, suite.map((sc) => scoreClip(sc, traceOf(sc), options(m)))]));
 
 // Pulse-free colour traces through the samples path (what a device sends for a photo or a mask).
 const PULSE_FREE_TRACES = 30;
@@ -106,6 +120,7 @@ console.log(
 );
 console.log(
   `Traces: version ${version}; vision = worker defaults (backend ${config.TF_BACKEND}, landmarks ${config.LANDMARK_MODEL}); ` +
+    (args.fps ? `every clip decimated to ~${args.fps} frames/s (--fps); ` : '') +
     (args.stateless ? 'every estimate afresh (--stateless).\n' : "each estimate reuses the previous one's tracker windows, as a live session's do.\n"),
 );
 
@@ -169,7 +184,7 @@ if (args.calibrate) {
   // One more pulsecam pass with every gate open: each window's answer and quality, to see where
   // answers stop being right. The service's gates (minQuality, HRV and breathing) are chosen here.
   const open = { ...options('pulsecam').settings, minQuality: 0, hrvMinQuality: 0, breathingMinQuality: 0 };
-  const calibrated = suite.map((sc) => scoreClip(sc, readCached(sc.name, version)!, { ...options('pulsecam'), settings: open }));
+  const calibrated = suite.map((sc) => scoreClip(sc, traceOf(sc), { ...options('pulsecam'), settings: open }));
   const openFree = pulseFreeWindows(open);
   const pulse = calibrated.filter((c) => c.expect === 'pulse');
   const noPulse = calibrated.filter((c) => c.expect === 'no_pulse').flatMap((c) => c.windows);
@@ -195,7 +210,7 @@ if (args.calibrate) {
   console.log('|---|---|---|---|---|---|');
   for (const minChromaShare of [0.04, 0.06, 0.08, 0.1, 0.12, 0.15]) {
     const settings = { ...options('pulsecam').settings, minChromaShare };
-    const clips = suite.map((sc) => scoreClip(sc, readCached(sc.name, version)!, { ...options('pulsecam'), settings }));
+    const clips = suite.map((sc) => scoreClip(sc, traceOf(sc), { ...options('pulsecam'), settings }));
     const pulseOnly = clips.filter((c) => c.expect === 'pulse');
     const video = pulseOnly.filter((c) => suite.find((x) => x.name === c.clip)?.spec.videoCodec);
     const worst = families

@@ -55,12 +55,18 @@ export async function admitFrames(store: SessionStore, meta: SessionMeta, frames
   const admitted = meta.admittedTs === null ? null : { ts: meta.admittedTs, arrivedAt: meta.admittedArrivedAt ?? meta.lastSeen };
   // On a tie the admission's arrival is the one to go by (a worker stores frames after they waited).
   const newest = !stored || (admitted && admitted.ts >= stored.ts) ? admitted : stored;
+  const ahead = meta.aheadTs === null || meta.aheadArrivedAt === null ? null : { ts: meta.aheadTs, arrivedAt: meta.aheadArrivedAt };
+  const timeline = { clock, lastFrameTs: newest?.ts ?? null, lastFrameArrivedAt: newest?.arrivedAt ?? now, ahead };
   const admission: FramesAdmission = { accepted: [], refused: [] };
+  let newestAhead = -Infinity;
   frames.forEach((frame, index) => {
-    const why = clockVerdict({ clock, lastFrameTs: newest?.ts ?? null, lastFrameArrivedAt: newest?.arrivedAt ?? now }, frame, now, limits);
-    if (why) admission.refused.push({ index, t: frame.t, field: frame.field, message: why });
+    const why = clockVerdict(timeline, frame, now, limits);
+    if (why) admission.refused.push({ index, t: frame.t, field: frame.field, message: why.message });
     else admission.accepted.push(index);
+    if (why?.ahead) newestAhead = Math.max(newestAhead, frame.t);
   });
+  // Remembered so that the client's next frames, if they keep to these, are accepted (session-clock.ts).
+  if (newestAhead > -Infinity) await store.noteAhead(sessionId, newestAhead, options.arrivedAt ?? now);
   if (admission.accepted.length === 0) {
     throw new ApiError('timestamp_out_of_range', admission.refused[0].message, admission.refused.map(({ field, message }) => ({ field, message })));
   }

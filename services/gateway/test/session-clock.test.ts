@@ -5,7 +5,7 @@ import { clockVerdict } from '../src/session-clock.ts';
 const limits = { bufferMs: 30_000, toleranceMs: 10_000 };
 
 describe('the session clock rule', () => {
-  const capture = { clock: 'capture' as const, lastFrameTs: 600_000, lastFrameArrivedAt: 1_000_000 };
+  const capture = { clock: 'capture' as const, lastFrameTs: 600_000, lastFrameArrivedAt: 1_000_000, ahead: null };
 
   test('a session with no frames yet takes any time on its own clock', () => {
     assert.equal(clockVerdict({ ...capture, lastFrameTs: null }, { timestamp: 5, t: 5 }, 1_000_000, limits), null);
@@ -18,8 +18,9 @@ describe('the session clock rule', () => {
 
   test('far past (older than the buffer), far future and another clock origin are refused with the expected range', () => {
     const past = clockVerdict(capture, { timestamp: 500_000, t: 500_000 }, 1_000_000, limits);
-    assert.match(past ?? '', /expected 570000 to 610000 ms/);
-    assert.ok(clockVerdict(capture, { timestamp: 700_000, t: 700_000 }, 1_000_000, limits));
+    assert.match(past?.message ?? '', /expected 570000 to 610000 ms/);
+    assert.equal(past?.ahead, false);
+    assert.equal(clockVerdict(capture, { timestamp: 700_000, t: 700_000 }, 1_000_000, limits)?.ahead, true);
     // The receive-time origin (epoch ms) against a capture clock that started at 0.
     assert.ok(clockVerdict(capture, { timestamp: 1_732_000_000_000, t: 1_732_000_000_000 }, 1_000_000, limits));
   });
@@ -33,10 +34,21 @@ describe('the session clock rule', () => {
     assert.ok(clockVerdict({ ...capture, lastFrameArrivedAt: 1_015_000 }, { timestamp: 615_000, t: 615_000 }, 1_015_100, limits));
   });
 
+  test('frames that keep to ones refused for being too far ahead are accepted: one delay never shuts a session out', () => {
+    // A request held up on the way: its frames (up to 620 s) arrived at 1,002 s, 20 s ahead of a
+    // timeline that allowed 612 s. Refused, and remembered.
+    const held = clockVerdict(capture, { timestamp: 620_000, t: 620_000 }, 1_002_000, limits);
+    assert.equal(held?.ahead, true);
+    const after = { ...capture, ahead: { ts: 620_000, arrivedAt: 1_002_000 } };
+    // The client's next frames keep to those: accepted. A far-future stamp still is not.
+    assert.equal(clockVerdict(after, { timestamp: 621_000, t: 621_000 }, 1_003_000, limits), null);
+    assert.equal(clockVerdict(after, { timestamp: 900_000, t: 900_000 }, 1_003_000, limits)?.ahead, true);
+  });
+
   test('clocks are never mixed in a session', () => {
-    assert.match(clockVerdict(capture, { t: 1_000_000 }, 1_000_000, limits) ?? '', /send timestamp/);
-    const receive = { clock: 'receive' as const, lastFrameTs: 999_000, lastFrameArrivedAt: 999_000 };
-    assert.match(clockVerdict(receive, { timestamp: 999_500, t: 999_500 }, 1_000_000, limits) ?? '', /omit timestamp/);
+    assert.match(clockVerdict(capture, { t: 1_000_000 }, 1_000_000, limits)?.message ?? '', /send timestamp/);
+    const receive = { clock: 'receive' as const, lastFrameTs: 999_000, lastFrameArrivedAt: 999_000, ahead: null };
+    assert.match(clockVerdict(receive, { timestamp: 999_500, t: 999_500 }, 1_000_000, limits)?.message ?? '', /omit timestamp/);
     assert.equal(clockVerdict(receive, { t: 1_000_000 }, 1_000_000, limits), null);
   });
 });

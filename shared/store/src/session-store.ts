@@ -48,6 +48,9 @@ export interface SessionMeta {
   admittedTs: number | null;
   /** When (ms, server clock) the request that carried admittedTs arrived. */
   admittedArrivedAt: number | null;
+  /** The newest capture time refused for being too far ahead of the timeline, and when its request arrived. */
+  aheadTs: number | null;
+  aheadArrivedAt: number | null;
   /** SHA-256 of the session's token (the token itself is never stored). */
   tokenHash: string | null;
   /** The client that created it: `key:<name>` or `ip:<hash>` (see the gateway's client identity). */
@@ -151,6 +154,8 @@ const CLAIM_CLOCK_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 0 then return fa
 // lowers it) on a live session, with the arrival that goes with it.
 const NOTE_ADMITTED_SCRIPT =
   "if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('HGET', KEYS[1], 'admitted_ts') or '-1') < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'admitted_ts', ARGV[1], 'admitted_arrived', ARGV[2]) end return 1";
+// KEYS: meta. ARGV: capture time, arrival of its request. On a live session only.
+const NOTE_AHEAD_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'ahead_ts', ARGV[1], 'ahead_arrived', ARGV[2]) end return 1";
 // KEYS: meta. The session's fields (flat name, value list) and its remaining TTL in ms; nil when
 // there is no session.
 const READ_SCRIPT = "local h = redis.call('HGETALL', KEYS[1]) if #h == 0 then return nil end return {h, redis.call('PTTL', KEYS[1])}";
@@ -175,6 +180,7 @@ const SESSION_SCRIPTS = {
   sessionUnlock: { numberOfKeys: 1, lua: UNLOCK_SCRIPT },
   sessionClaimClock: { numberOfKeys: 1, lua: CLAIM_CLOCK_SCRIPT },
   sessionNoteAdmitted: { numberOfKeys: 1, lua: NOTE_ADMITTED_SCRIPT },
+  sessionNoteAhead: { numberOfKeys: 1, lua: NOTE_AHEAD_SCRIPT },
   sessionSaveEstimate: { numberOfKeys: 2, lua: SAVE_ESTIMATE_SCRIPT },
   sessionRead: { numberOfKeys: 1, lua: READ_SCRIPT },
 };
@@ -370,6 +376,11 @@ export class SessionStore {
     return result === 'capture' || result === 'receive' ? result : null;
   }
 
+  /** Notes frames refused for being too far ahead of the session's timeline (the newest, and when its request arrived). */
+  async noteAhead(id: string, ts: number, arrivedAt: number): Promise<void> {
+    await this.scripts.sessionNoteAhead([sessionKeys(this.prefix, id).meta], [ts, arrivedAt]);
+  }
+
   /**
    * Notes the newest capture time accepted for analysis (queued work counts for the timeline too),
    * and when (server ms) the request that carried it arrived.
@@ -438,6 +449,8 @@ function parseMeta(id: string, h: Record<string, string>, expiresAt: number): Se
     clock: h.clock === 'capture' || h.clock === 'receive' ? h.clock : null,
     admittedTs: h.admitted_ts !== undefined ? Number(h.admitted_ts) : null,
     admittedArrivedAt: h.admitted_arrived !== undefined ? Number(h.admitted_arrived) : null,
+    aheadTs: h.ahead_ts !== undefined ? Number(h.ahead_ts) : null,
+    aheadArrivedAt: h.ahead_arrived !== undefined ? Number(h.ahead_arrived) : null,
     tokenHash: h.token_hash ?? null,
     owner: h.owner ?? null,
   };
