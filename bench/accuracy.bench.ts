@@ -32,7 +32,8 @@ const { values: args } = parseArgs({
     // Every estimate afresh (no tracker windows handed on), to compare with the live sessions' way.
     stateless: { type: 'boolean', default: false },
     // Keep every k-th frame of each clip's trace, k = round(clip fps / this): a slower camera,
-    // or the web page's private mode (10 fps), measured on the same video.
+    // or the web page's private mode (10 fps), measured on the same video. (The pulse-free
+    // colour traces are generated, not filmed, and are not decimated.)
     fps: { type: 'string' },
   },
 });
