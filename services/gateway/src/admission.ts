@@ -8,7 +8,7 @@ import { sessionNotFoundDetail } from '@pulsecam/contracts';
 import type { SessionMeta, SessionStore, WorkLedger, WorkLimits } from '@pulsecam/store';
 import { ApiError, type FieldError } from './errors.ts';
 import type { JobQueue } from './job-queue.ts';
-import { clockVerdict, type ClockLimits } from './session-clock.ts';
+import { carriesOn, clockVerdict, type ClockLimits } from './session-clock.ts';
 
 export interface FrameTime {
   /** The capture time the client sent, if any. */
@@ -55,18 +55,20 @@ export async function admitFrames(store: SessionStore, meta: SessionMeta, frames
   const admitted = meta.admittedTs === null ? null : { ts: meta.admittedTs, arrivedAt: meta.admittedArrivedAt ?? meta.lastSeen };
   // On a tie the admission's arrival is the one to go by (a worker stores frames after they waited).
   const newest = !stored || (admitted && admitted.ts >= stored.ts) ? admitted : stored;
-  const ahead = meta.aheadTs === null || meta.aheadArrivedAt === null ? null : { ts: meta.aheadTs, arrivedAt: meta.aheadArrivedAt };
-  const timeline = { clock, lastFrameTs: newest?.ts ?? null, lastFrameArrivedAt: newest?.arrivedAt ?? now, ahead };
+  const timeline = { clock, lastFrameTs: newest?.ts ?? null, lastFrameArrivedAt: newest?.arrivedAt ?? now };
+  const verdicts = frames.map((frame) => clockVerdict(timeline, frame, now, limits));
+  // A request wholly ahead of the timeline is accepted when it carries on from the last one that
+  // was (session-clock.ts); otherwise it is remembered, for the next.
+  const wholeAhead = verdicts.every((why) => why?.ahead);
+  const previous = meta.aheadTs === null || meta.aheadArrivedAt === null ? null : { ts: meta.aheadTs, arrivedAt: meta.aheadArrivedAt };
+  const carried = wholeAhead && previous !== null && frames.every((frame) => carriesOn(previous, frame.t, now, limits));
+  if (wholeAhead && !carried) await store.noteAhead(sessionId, Math.max(...frames.map((f) => f.t)), options.arrivedAt ?? now);
   const admission: FramesAdmission = { accepted: [], refused: [] };
-  let newestAhead = -Infinity;
   frames.forEach((frame, index) => {
-    const why = clockVerdict(timeline, frame, now, limits);
+    const why = carried ? null : verdicts[index];
     if (why) admission.refused.push({ index, t: frame.t, field: frame.field, message: why.message });
     else admission.accepted.push(index);
-    if (why?.ahead) newestAhead = Math.max(newestAhead, frame.t);
   });
-  // Remembered so that the client's next frames, if they keep to these, are accepted (session-clock.ts).
-  if (newestAhead > -Infinity) await store.noteAhead(sessionId, newestAhead, options.arrivedAt ?? now);
   if (admission.accepted.length === 0) {
     throw new ApiError('timestamp_out_of_range', admission.refused[0].message, admission.refused.map(({ field, message }) => ({ field, message })));
   }

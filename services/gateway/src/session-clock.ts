@@ -5,9 +5,12 @@
  * differ). Once a session has frames, a new one must fall inside its timeline: no older than the
  * buffer the session keeps (it would be trimmed at once) and no further ahead of the newest frame
  * than the wall time since the request carrying it arrived, plus a tolerance (another clock
- * origin, a far-future stamp). Frames that keep to ones refused before for being too far ahead
- * are accepted: the client's clock moved on once, or its requests were held up on the way (a
- * loaded machine), and a session must never refuse every later frame because of one delay.
+ * origin, a far-future stamp). A request whose frames are all too far ahead is remembered; the
+ * next such request is accepted when its frames carry on from those (later, by no more than the
+ * wall time since plus the tolerance): the client's clock moved on once, or its requests were held
+ * up on the way (a loaded machine), and a session must never refuse every later frame because of
+ * one delay. A stamp that does not move on (the same far-future time again), or odd frames mixed
+ * with ones that fit, never get in.
  */
 export type ClockMode = 'capture' | 'receive';
 
@@ -21,8 +24,12 @@ export interface SessionTimeline {
    * ahead of their time, or the session would refuse every later frame.
    */
   lastFrameArrivedAt: number;
-  /** The newest frame refused for being too far ahead, and when its request arrived (null: none). */
-  ahead: { ts: number; arrivedAt: number } | null;
+}
+
+/** The newest frame of the last request refused whole for being too far ahead, and when that request arrived. */
+export interface RefusedAhead {
+  ts: number;
+  arrivedAt: number;
 }
 
 /** Why a frame's time was refused; `ahead`: it was too far ahead of the newest frame. */
@@ -47,15 +54,16 @@ export function clockVerdict(session: SessionTimeline, frame: { timestamp?: numb
     return { message, ahead: false };
   }
   if (session.lastFrameTs === null) return null;
-  const bounds = (ts: number, arrivedAt: number) => ({ lo: ts - limits.bufferMs, hi: ts + Math.max(0, now - arrivedAt) + limits.toleranceMs });
-  const { lo, hi } = bounds(session.lastFrameTs, session.lastFrameArrivedAt);
+  const lo = session.lastFrameTs - limits.bufferMs;
+  const hi = session.lastFrameTs + Math.max(0, now - session.lastFrameArrivedAt) + limits.toleranceMs;
   if (frame.t >= lo && frame.t <= hi) return null;
-  if (frame.t > hi && session.ahead) {
-    const kept = bounds(session.ahead.ts, session.ahead.arrivedAt);
-    if (frame.t >= kept.lo && frame.t <= kept.hi) return null;
-  }
   return {
     message: `capture time ${frame.t} is outside this session's timeline: expected ${Math.round(lo)} to ${Math.round(hi)} ms (newest frame ${session.lastFrameTs})`,
     ahead: frame.t > hi,
   };
+}
+
+/** Whether a frame of a request refused whole for being ahead carries on from the last such request's. */
+export function carriesOn(previous: RefusedAhead, t: number, now: number, limits: ClockLimits): boolean {
+  return t > previous.ts && t <= previous.ts + Math.max(0, now - previous.arrivedAt) + limits.toleranceMs;
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { clockVerdict } from '../src/session-clock.ts';
+import { carriesOn, clockVerdict } from '../src/session-clock.ts';
 
 const limits = { bufferMs: 30_000, toleranceMs: 10_000 };
 
 describe('the session clock rule', () => {
-  const capture = { clock: 'capture' as const, lastFrameTs: 600_000, lastFrameArrivedAt: 1_000_000, ahead: null };
+  const capture = { clock: 'capture' as const, lastFrameTs: 600_000, lastFrameArrivedAt: 1_000_000 };
 
   test('a session with no frames yet takes any time on its own clock', () => {
     assert.equal(clockVerdict({ ...capture, lastFrameTs: null }, { timestamp: 5, t: 5 }, 1_000_000, limits), null);
@@ -34,20 +34,21 @@ describe('the session clock rule', () => {
     assert.ok(clockVerdict({ ...capture, lastFrameArrivedAt: 1_015_000 }, { timestamp: 615_000, t: 615_000 }, 1_015_100, limits));
   });
 
-  test('frames that keep to ones refused for being too far ahead are accepted: one delay never shuts a session out', () => {
-    // A request held up on the way: its frames (up to 620 s) arrived at 1,002 s, 20 s ahead of a
+  test('a request wholly ahead carries on from the last one that was when it moves on with the wall time; a stamp that does not move on never does', () => {
+    // A request held up on the way: its frames (up to 620 s) arrived at 1,002 s, 8 s beyond a
     // timeline that allowed 612 s. Refused, and remembered.
-    const held = clockVerdict(capture, { timestamp: 620_000, t: 620_000 }, 1_002_000, limits);
-    assert.equal(held?.ahead, true);
-    const after = { ...capture, ahead: { ts: 620_000, arrivedAt: 1_002_000 } };
-    // The client's next frames keep to those: accepted. A far-future stamp still is not.
-    assert.equal(clockVerdict(after, { timestamp: 621_000, t: 621_000 }, 1_003_000, limits), null);
-    assert.equal(clockVerdict(after, { timestamp: 900_000, t: 900_000 }, 1_003_000, limits)?.ahead, true);
+    assert.equal(clockVerdict(capture, { timestamp: 620_000, t: 620_000 }, 1_002_000, limits)?.ahead, true);
+    const previous = { ts: 620_000, arrivedAt: 1_002_000 };
+    // The client's next frames, a second later, carry on from those; a far-future stamp does not,
+    // nor the same far-future stamp sent again.
+    assert.equal(carriesOn(previous, 621_000, 1_003_000, limits), true);
+    assert.equal(carriesOn(previous, 900_000, 1_003_000, limits), false);
+    assert.equal(carriesOn({ ts: 1e12, arrivedAt: 1_002_000 }, 1e12, 1_003_000, limits), false);
   });
 
   test('clocks are never mixed in a session', () => {
     assert.match(clockVerdict(capture, { t: 1_000_000 }, 1_000_000, limits)?.message ?? '', /send timestamp/);
-    const receive = { clock: 'receive' as const, lastFrameTs: 999_000, lastFrameArrivedAt: 999_000, ahead: null };
+    const receive = { clock: 'receive' as const, lastFrameTs: 999_000, lastFrameArrivedAt: 999_000 };
     assert.match(clockVerdict(receive, { timestamp: 999_500, t: 999_500 }, 1_000_000, limits)?.message ?? '', /omit timestamp/);
     assert.equal(clockVerdict(receive, { t: 1_000_000 }, 1_000_000, limits), null);
   });
