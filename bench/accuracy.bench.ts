@@ -7,7 +7,7 @@
  *   npm run bench:accuracy -- --clips 5 --seconds 90 --scenarios still,head_bob
  *   npm run bench:accuracy -- --calibrate           # also: how error and answers vary with each quality gate
  *   npm run bench:accuracy -- --quick --stateless   # every estimate afresh (a live session hands its tracker windows on)
- *   npm run bench:accuracy -- --quick --fps 10      # every clip as a 10 fps camera would send it (the page's private mode)
+ *   npm run bench:accuracy -- --quick --fps 10      # every clip filmed at 10 fps (the page's private mode measures 10 a second)
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -31,9 +31,9 @@ const { values: args } = parseArgs({
     calibrate: { type: 'boolean', default: false },
     // Every estimate afresh (no tracker windows handed on), to compare with the live sessions' way.
     stateless: { type: 'boolean', default: false },
-    // Keep every k-th frame of each clip's trace, k = round(clip fps / this): a slower camera,
-    // or the web page's private mode (10 fps), measured on the same video. (The pulse-free
-    // colour traces are generated, not filmed, and are not decimated.)
+    // Every clip rendered and measured at this many frames a second instead of its own (a slower
+    // camera, or the web page's private mode at 10); cached apart. (The pulse-free colour traces
+    // are generated, not filmed, and keep their rate.)
     fps: { type: 'string' },
   },
 });
@@ -41,7 +41,9 @@ const config = loadWorkerConfig();
 const METHODS = args.methods!.split(',') as EstimateSettings['method'][];
 const seconds = Number(args.seconds);
 const wanted = args.scenarios ? args.scenarios.split(',').map((s) => s.trim()) : null;
-const suite = (args.quick ? scenarios() : benchmarkSuite({ clips: Number(args.clips), durationSeconds: seconds })).filter((s) => !wanted || wanted.includes(s.family));
+const suite = (args.quick ? scenarios() : benchmarkSuite({ clips: Number(args.clips), durationSeconds: seconds }))
+  .filter((s) => !wanted || wanted.includes(s.family))
+  .map((s) => (args.fps ? { ...s, spec: { ...s.spec, fps: Number(args.fps) } } : s));
 // Windows every second on the short published clips; every 2 s on 60 s clips (still 5x overlapped).
 const stepSeconds = Number(args.step ?? (args.quick ? 1 : 2));
 const started = performance.now();
@@ -60,6 +62,7 @@ async function extractMissing(version: string): Promise<void> {
         new Promise<void>((resolve, reject) => {
           const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'extract-traces.ts'), version, String(seconds), ...names], {
             cwd: ROOT,
+            env: { ...process.env, ...(args.fps ? { PULSECAM_BENCH_FPS: args.fps } : {}) },
             stdio: ['ignore', 'inherit', 'inherit'],
           });
           child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`trace extraction failed (exit ${code})`))));
@@ -69,17 +72,8 @@ async function extractMissing(version: string): Promise<void> {
   console.log(`Extraction took ${((performance.now() - t0) / 1000).toFixed(0)} s.\n`);
 }
 
-const version = codeVersion(visionSettings(config));
-/** A clip's cached trace, decimated to about --fps frames a second when asked. */
-function traceOf(sc: Scenario): CachedTrace {
-  const trace = readCached(sc.name, version)!;
-  const k = args.fps ? Math.max(1, Math.round(sc.spec.fps / Number(args.fps))) : 1;
-  if (k === 1) return trace;
-  const frameTimes = trace.frameTimes.filter((_, i) => i % k === 0);
-  const kept = new Set(frameTimes);
-  const samples = trace.samples.filter((x) => kept.has(x.t));
-  return { ...trace, frames: frameTimes.length, faceFrames: samples.length, frameTimes, samples };
-}
+const version = codeVersion(visionSettings(config)) + (args.fps ? `-fps${Number(args.fps)}` : '');
+const traceOf = (sc: Scenario): CachedTrace => readCached(sc.name, version)!;
 await extractMissing(version);
 const options = (method: EstimateSettings['method']) => ({
   settings: { method, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS },
@@ -121,7 +115,7 @@ console.log(
 );
 console.log(
   `Traces: version ${version}; vision = worker defaults (backend ${config.TF_BACKEND}, landmarks ${config.LANDMARK_MODEL}); ` +
-    (args.fps ? `every clip decimated to ~${args.fps} frames/s (--fps); ` : '') +
+    (args.fps ? `every clip filmed at ${args.fps} frames/s (--fps); ` : '') +
     (args.stateless ? 'every estimate afresh (--stateless).\n' : "each estimate reuses the previous one's tracker windows, as a live session's do.\n"),
 );
 

@@ -36,6 +36,7 @@ import {
   MIN_CHROMA_SHARE,
   MIN_QUALITY_PLAIN,
   MIN_QUALITY_RICH,
+  minQualityRichAt,
   MIN_SIGNATURE_ALIGNMENT,
   MIN_WINDOW_ALIGNMENT_PLAIN,
   NORMALIZATION_SECONDS,
@@ -71,7 +72,7 @@ export interface PulsecamOptions {
   windowSeconds: number;
   minSeconds: number;
   bandHz: readonly [number, number];
-  /** Least quality answered for a rich trace (see MIN_QUALITY_RICH in tuning.ts). */
+  /** Least quality answered for a rich trace; default: minQualityRichAt() of the trace's frame rate (tuning.ts). */
   minQuality: number;
   /** Least quality answered for a plain trace, one mean colour per sample (MIN_QUALITY_PLAIN). */
   minQualityPlain: number;
@@ -474,6 +475,8 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     signature.chromaShare >= o.minChromaShare &&
     signature.alignment >= MIN_SIGNATURE_ALIGNMENT &&
     (!plain || signatures.every((x) => x.alignment >= MIN_WINDOW_ALIGNMENT_PLAIN));
-  if (quality < (plain ? o.minQualityPlain : o.minQuality) || !looksLikeBlood) return { ...none('no_pulse', quality), pulse, fs, signature, signatures, candidateBpm: refined.hz * 60, history: trackerHistory };
+  // The rich gate follows the trace's frame rate unless the caller set one (calibration sweeps).
+  const minQuality = plain ? o.minQualityPlain : (partial.minQuality ?? minQualityRichAt((n - 1) / seconds));
+  if (quality < minQuality || !looksLikeBlood) return { ...none('no_pulse', quality), pulse, fs, signature, signatures, candidateBpm: refined.hz * 60, history: trackerHistory };
   return { bpm: refined.hz * 60, quality, confidence: confidenceOf(quality, true), seconds, reason: 'ok', pulse, fs, signature, signatures, candidateBpm: refined.hz * 60, history: trackerHistory };
 }

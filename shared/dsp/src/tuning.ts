@@ -59,6 +59,21 @@ export const MIN_WINDOW_ALIGNMENT_PLAIN = 0.6;
  */
 export const MIN_QUALITY_RICH = 0.2;
 /**
+ * Below 30 frames a second the rich gate rises: a window holds fewer samples, noise peaks score
+ * higher, and at MIN_QUALITY_RICH the benchmark filmed at 10 and 15 fps (`npm run bench:accuracy
+ * -- --quick --fps 10 --calibrate`) answered wrongly by 12-72 bpm on slow, dark, ramping and
+ * compressed clips. The gate is LOW_RATE_GATE_BASE + LOW_RATE_GATE_PER_FPS_PERIOD / fps, never
+ * below MIN_QUALITY_RICH: 0.2 at 30 fps, 0.3 at 15 (59 % answered at 1.0 bpm MAE, worst clip 3.0)
+ * and 0.4 at 10 (30 % at 0.9, worst 2.7), the least gates at each rate with no clip worse than 3 bpm.
+ */
+export const LOW_RATE_GATE_BASE = 0.1;
+export const LOW_RATE_GATE_PER_FPS_PERIOD = 3;
+
+/** The rich gate for a trace measured at `fps` frames a second (see LOW_RATE_GATE_BASE). */
+export function minQualityRichAt(fps: number): number {
+  return fps > 0 ? Math.max(MIN_QUALITY_RICH, LOW_RATE_GATE_BASE + LOW_RATE_GATE_PER_FPS_PERIOD / fps) : MIN_QUALITY_RICH;
+}
+/**
  * Least quality answered for a plain trace: one measurement per window instead of four, so more
  * evidence is asked for (pulse-free traces answered in 5 % at 0.3, 7 % at 0.25).
  */
