@@ -55,8 +55,7 @@ export async function admitFrames(store: SessionStore, meta: SessionMeta, frames
   const admitted = meta.admittedTs === null ? null : { ts: meta.admittedTs, arrivedAt: meta.admittedArrivedAt ?? meta.lastSeen };
   // On a tie the admission's arrival is the one to go by (a worker stores frames after they waited).
   const newest = !stored || (admitted && admitted.ts >= stored.ts) ? admitted : stored;
-  const timeline = { clock, lastFrameTs: newest?.ts ?? null, lastFrameArrivedAt: newest?.arrivedAt ?? now };
-  const verdicts = frames.map((frame) => clockVerdict(timeline, frame, now, limits));
+  const verdicts = frames.map((frame) => clockVerdict({ clock, newest }, frame, now, limits));
   // A request wholly ahead of the timeline is accepted when it carries on from the last one that
   // was (session-clock.ts); otherwise it is remembered, for the next.
   const wholeAhead = verdicts.every((why) => why?.ahead);

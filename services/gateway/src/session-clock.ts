@@ -14,22 +14,20 @@
  */
 export type ClockMode = 'capture' | 'receive';
 
-export interface SessionTimeline {
-  clock: ClockMode;
-  /** Capture time (ms) of the session's newest frame, or null before the first. */
-  lastFrameTs: number | null;
-  /**
-   * Server time (ms) the request carrying that frame arrived. Not when it was stored: a request
-   * delayed in the service (a backlog, a pause) must not make the client's next frames look
-   * ahead of their time, or the session would refuse every later frame.
-   */
-  lastFrameArrivedAt: number;
-}
-
-/** The newest frame of the last request refused whole for being too far ahead, and when that request arrived. */
-export interface RefusedAhead {
+/**
+ * A capture time (ms, the session's clock) and when (ms, server clock) the request carrying it
+ * arrived. Arrival, not storing: a request delayed in the service (a backlog, a pause) must not
+ * make the client's next frames look ahead of their time, or the session would refuse every later frame.
+ */
+export interface TimedFrame {
   ts: number;
   arrivedAt: number;
+}
+
+export interface SessionTimeline {
+  clock: ClockMode;
+  /** The session's newest frame, or null before the first. */
+  newest: TimedFrame | null;
 }
 
 /** Why a frame's time was refused; `ahead`: it was too far ahead of the newest frame. */
@@ -53,17 +51,23 @@ export function clockVerdict(session: SessionTimeline, frame: { timestamp?: numb
         : 'this session is stamped on arrival (its first frames had no timestamp): omit timestamp, or start a new session for capture timestamps';
     return { message, ahead: false };
   }
-  if (session.lastFrameTs === null) return null;
-  const lo = session.lastFrameTs - limits.bufferMs;
-  const hi = session.lastFrameTs + Math.max(0, now - session.lastFrameArrivedAt) + limits.toleranceMs;
+  const { newest } = session;
+  if (newest === null) return null;
+  const lo = newest.ts - limits.bufferMs;
+  const hi = latestAfter(newest, now, limits);
   if (frame.t >= lo && frame.t <= hi) return null;
   return {
-    message: `capture time ${frame.t} is outside this session's timeline: expected ${Math.round(lo)} to ${Math.round(hi)} ms (newest frame ${session.lastFrameTs})`,
+    message: `capture time ${frame.t} is outside this session's timeline: expected ${Math.round(lo)} to ${Math.round(hi)} ms (newest frame ${newest.ts})`,
     ahead: frame.t > hi,
   };
 }
 
-/** Whether a frame of a request refused whole for being ahead carries on from the last such request's. */
-export function carriesOn(previous: RefusedAhead, t: number, now: number, limits: ClockLimits): boolean {
-  return t > previous.ts && t <= previous.ts + Math.max(0, now - previous.arrivedAt) + limits.toleranceMs;
+/** Whether a frame of a request refused whole for being ahead carries on from the last such request's newest frame. */
+export function carriesOn(previous: TimedFrame, t: number, now: number, limits: ClockLimits): boolean {
+  return t > previous.ts && t <= latestAfter(previous, now, limits);
+}
+
+/** The latest capture time that may follow `frame`: the wall time since its request arrived, plus the tolerance. */
+function latestAfter(frame: TimedFrame, now: number, limits: ClockLimits): number {
+  return frame.ts + Math.max(0, now - frame.arrivedAt) + limits.toleranceMs;
 }

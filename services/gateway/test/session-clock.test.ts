@@ -5,10 +5,10 @@ import { carriesOn, clockVerdict } from '../src/session-clock.ts';
 const limits = { bufferMs: 30_000, toleranceMs: 10_000 };
 
 describe('the session clock rule', () => {
-  const capture = { clock: 'capture' as const, lastFrameTs: 600_000, lastFrameArrivedAt: 1_000_000 };
+  const capture = { clock: 'capture' as const, newest: { ts: 600_000, arrivedAt: 1_000_000 } };
 
   test('a session with no frames yet takes any time on its own clock', () => {
-    assert.equal(clockVerdict({ ...capture, lastFrameTs: null }, { timestamp: 5, t: 5 }, 1_000_000, limits), null);
+    assert.equal(clockVerdict({ ...capture, newest: null }, { timestamp: 5, t: 5 }, 1_000_000, limits), null);
   });
 
   test('times inside the timeline pass: a little behind, or ahead by the wall time since plus the tolerance', () => {
@@ -31,7 +31,7 @@ describe('the session clock rule', () => {
     // frames up to 615 s and arrives at 1,015.1 s. Counted from the storing, it would be refused,
     // and so would every later frame of the session.
     assert.equal(clockVerdict(capture, { timestamp: 615_000, t: 615_000 }, 1_015_100, limits), null);
-    assert.ok(clockVerdict({ ...capture, lastFrameArrivedAt: 1_015_000 }, { timestamp: 615_000, t: 615_000 }, 1_015_100, limits));
+    assert.ok(clockVerdict({ ...capture, newest: { ts: 600_000, arrivedAt: 1_015_000 } }, { timestamp: 615_000, t: 615_000 }, 1_015_100, limits));
   });
 
   test('a request wholly ahead carries on from the last one that was when it moves on with the wall time; a stamp that does not move on never does', () => {
@@ -48,7 +48,7 @@ describe('the session clock rule', () => {
 
   test('clocks are never mixed in a session', () => {
     assert.match(clockVerdict(capture, { t: 1_000_000 }, 1_000_000, limits)?.message ?? '', /send timestamp/);
-    const receive = { clock: 'receive' as const, lastFrameTs: 999_000, lastFrameArrivedAt: 999_000 };
+    const receive = { clock: 'receive' as const, newest: { ts: 999_000, arrivedAt: 999_000 } };
     assert.match(clockVerdict(receive, { timestamp: 999_500, t: 999_500 }, 1_000_000, limits)?.message ?? '', /omit timestamp/);
     assert.equal(clockVerdict(receive, { t: 1_000_000 }, 1_000_000, limits), null);
   });

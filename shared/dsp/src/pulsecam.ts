@@ -35,7 +35,6 @@ import {
   HARMONIC_WEIGHT,
   MIN_CHROMA_SHARE,
   MIN_QUALITY_PLAIN,
-  MIN_QUALITY_RICH,
   minQualityRichAt,
   MIN_SIGNATURE_ALIGNMENT,
   MIN_WINDOW_ALIGNMENT_PLAIN,
@@ -72,8 +71,8 @@ export interface PulsecamOptions {
   windowSeconds: number;
   minSeconds: number;
   bandHz: readonly [number, number];
-  /** Least quality answered for a rich trace; default: minQualityRichAt() of the trace's frame rate (tuning.ts). */
-  minQuality: number;
+  /** Least quality answered for a rich trace; unset: minQualityRichAt() of the trace's frame rate (tuning.ts). */
+  minQuality?: number;
   /** Least quality answered for a plain trace, one mean colour per sample (MIN_QUALITY_PLAIN). */
   minQualityPlain: number;
   /** Spacing of the tracker's analysis windows. */
@@ -91,7 +90,6 @@ export const DEFAULT_PULSECAM_OPTIONS: PulsecamOptions = {
   windowSeconds: 10,
   minSeconds: 6,
   bandHz: [0.7, 4],
-  minQuality: MIN_QUALITY_RICH,
   minQualityPlain: MIN_QUALITY_PLAIN,
   stepSeconds: 1,
   trackerBpmPerSecond: TRACKER_BPM_PER_SECOND,
@@ -476,7 +474,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     signature.alignment >= MIN_SIGNATURE_ALIGNMENT &&
     (!plain || signatures.every((x) => x.alignment >= MIN_WINDOW_ALIGNMENT_PLAIN));
   // The rich gate follows the trace's frame rate unless the caller set one (calibration sweeps).
-  const minQuality = plain ? o.minQualityPlain : (partial.minQuality ?? minQualityRichAt((n - 1) / seconds));
+  const minQuality = plain ? o.minQualityPlain : (o.minQuality ?? minQualityRichAt((n - 1) / seconds));
   if (quality < minQuality || !looksLikeBlood) return { ...none('no_pulse', quality), pulse, fs, signature, signatures, candidateBpm: refined.hz * 60, history: trackerHistory };
   return { bpm: refined.hz * 60, quality, confidence: confidenceOf(quality, true), seconds, reason: 'ok', pulse, fs, signature, signatures, candidateBpm: refined.hz * 60, history: trackerHistory };
 }
