@@ -75,8 +75,12 @@ export async function admitFrames(store: SessionStore, meta: SessionMeta, frames
   return admission;
 }
 
-/** How a samples post is answered: a fresh estimate (a job), or the session's newest one. */
-export type SamplesEstimate = 'fresh' | 'reuse' | 'defer';
+/**
+ * How a samples post is answered: `fresh`, a new estimate made for it (a job it waits for);
+ * otherwise the session's newest estimate, with (`refresh`) or without (`reuse`, `defer`) a
+ * background job that brings it up to date for the posts that follow.
+ */
+export type SamplesEstimate = 'fresh' | 'reuse' | 'refresh' | 'defer';
 
 export interface SamplesEstimateLimits {
   /** SAMPLES_ESTIMATE_INTERVAL_MS: capture time the samples since the newest estimate must cover to need a new one. */
@@ -90,10 +94,13 @@ export interface SamplesEstimateLimits {
 /**
  * Whether a samples post gets a fresh estimate. `reuse`: the samples sent since the session's
  * newest estimate cover less than the interval (no job, no queue reading). Otherwise the queue
- * decides: while more than half the queue limit waits, a session whose estimate is younger than
- * the age limit is answered with it (`defer`; its samples are stored all the same), so under
- * overload estimates come less often before any post is refused; a session with no estimate, or
- * an older one, queues a job, and past the limit gets a fast 503.
+ * decides. While at most half the queue limit waits, the post waits for a fresh estimate
+ * (`fresh`). While more wait, a session whose estimate is younger than the age limit is answered
+ * with it at once (`defer`), and once the estimate is half that age, a background job (one per
+ * session at a time, while the queue is within its limit) brings it up to date for the next posts
+ * (`refresh`): under load nobody waits for the workers, and each session is estimated about as
+ * often as the age limit needs. A session with no estimate, or an older one, waits for a fresh
+ * one, and past the limit gets a fast 503.
  */
 export async function planSamplesEstimate(
   jobs: JobQueue,
@@ -106,7 +113,13 @@ export async function planSamplesEstimate(
   if (hasEstimate && newestSent - meta.estimatedThroughTs! < limits.intervalMs) return 'reuse';
   const waiting = await jobs.waiting();
   const young = hasEstimate && meta.estimatedAt !== null && now - meta.estimatedAt < limits.maxAgeMs;
-  if (young && waiting > limits.maxQueuedJobs / 2) return 'defer';
+  if (young && waiting > limits.maxQueuedJobs / 2) {
+    // Refreshed once half its allowed age has passed: often enough that it is renewed before it
+    // is too old to give, rarely enough that the estimates the workers make under load are the
+    // ones needed.
+    const due = now - meta.estimatedAt! >= limits.maxAgeMs / 2;
+    return due && waiting <= limits.maxQueuedJobs ? 'refresh' : 'defer';
+  }
   refuseIfOverloaded(waiting, limits.maxQueuedJobs);
   return 'fresh';
 }

@@ -33,6 +33,9 @@ export function createApp(gatewayDeps: GatewayDeps): express.Express {
   };
   const app = express();
   app.disable('x-powered-by');
+  // API answers are not cached (each is about a session as it is now): no ETag hashed over every
+  // body. The page's files keep theirs (express.static sets its own).
+  app.set('etag', false);
   app.set('trust proxy', config.TRUST_PROXY);
 
   app.use(markArrival);

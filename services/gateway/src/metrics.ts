@@ -30,7 +30,8 @@ export class GatewayMetrics {
   });
   readonly estimatesDeferred = new Counter({
     name: 'pulsecam_estimates_deferred_total',
-    help: 'Samples posts answered with the session\'s newest estimate because the workers were behind (SAMPLES_MAX_ESTIMATE_AGE_MS).',
+    help: 'Samples posts answered at once with the session\'s newest estimate because the workers were behind (SAMPLES_MAX_ESTIMATE_AGE_MS), by whether a background estimate was queued (queued; not_queued: the estimate is younger than half that age, or the queue is past MAX_QUEUED_JOBS).',
+    labelNames: ['refresh'] as const,
     registers: [this.registry],
   });
   readonly framesProcessed = new Counter({

@@ -245,7 +245,7 @@ describe('gateway HTTP API (no workers)', () => {
     await req('DELETE', `/session/${id}`);
   });
 
-  test('while the workers are behind, a samples post with a young estimate is stored and answered with it; with an old one, or none, a fast 503', async () => {
+  test('while the workers are behind, a samples post with a young estimate is stored and answered with it at once (and a background estimate queued, one per session); with an old one, or none, a fast 503', async () => {
     await jobs.queue.obliterate({ force: true });
     const sessionWith = async () => (await req('POST', '/create-session')).body.session_id as string;
     const [young, none] = [await sessionWith(), await sessionWith()];
@@ -257,16 +257,35 @@ describe('gateway HTTP API (no workers)', () => {
     await store.saveEstimate(young, estimate, 10_000);
     const post = (id: string, from: number) =>
       req('POST', `/session/${id}/samples`, { samples: Array.from({ length: 10 }, (_, i) => ({ timestamp: from + 100 * i, r: 150, g: 110, b: 90 })) });
-    // No workers: two jobs wait, more than MAX_QUEUED_JOBS (1).
-    await jobs.queue.addBulk([{ name: 'probe', data: {} }, { name: 'probe', data: {} }]);
+    // No workers: one job waits, more than half of MAX_QUEUED_JOBS (1) but not past it.
+    const probe = await jobs.queue.add('probe', {});
     const deferred = await post(young, 12_000);
     assert.equal(deferred.status, 200, JSON.stringify(deferred.body));
     assert.equal(deferred.body.heart_rate, 71.5);
     assert.ok(deferred.body.estimate_age_ms >= 1);
     assert.equal(deferred.body.stored, 10);
     assert.equal((await store.trace(young)).length, 10, 'the samples are kept for the next estimate');
+    assert.equal(await jobs.queue.getWaitingCount(), 1, 'younger than half SAMPLES_MAX_ESTIMATE_AGE_MS: no background estimate yet');
+    // Half the age limit on: a background estimate of the session is queued for its next posts; a second post does not queue another.
+    await redis.hincrby(sessionKeys(prefix, young).meta, 'estimate_at', -800);
+    const due = await post(young, 12_500);
+    assert.equal(due.status, 200, JSON.stringify(due.body));
+    assert.ok(due.body.estimate_age_ms >= 800);
+    const refresh = `session-estimate-${young}`;
+    assert.equal((await jobs.queue.getJob(refresh))?.data.session_id, young);
+    await probe.remove();
+    const again = await post(young, 13_000);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.heart_rate, 71.5);
+    assert.equal(await jobs.queue.getWaitingCount(), 1, 'still one background estimate');
+    // Past the queue limit: still answered with the young estimate, but nothing more is queued.
+    await jobs.queue.add('probe', {});
+    const full = await post(young, 14_000);
+    assert.equal(full.status, 200, JSON.stringify(full.body));
+    assert.equal(await jobs.queue.getWaitingCount(), 2);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    assert.match(metrics, /^pulsecam_estimates_deferred_total 1$/m);
+    assert.match(metrics, /^pulsecam_estimates_deferred_total\{refresh="queued"\} 2$/m);
+    assert.match(metrics, /^pulsecam_estimates_deferred_total\{refresh="not_queued"\} 2$/m);
     // No estimate to answer with: refused, and nothing stored (the client sends the samples again).
     const refusedNone = await post(none, 12_000);
     assert.equal(refusedNone.status, 503);
@@ -274,10 +293,10 @@ describe('gateway HTTP API (no workers)', () => {
     assert.equal((await store.trace(none)).length, 0);
     // An estimate older than SAMPLES_MAX_ESTIMATE_AGE_MS is not given again: refused as well.
     await new Promise((r) => setTimeout(r, 1600));
-    const refusedOld = await post(young, 13_000);
+    const refusedOld = await post(young, 15_000);
     assert.equal(refusedOld.status, 503);
     assert.equal(refusedOld.body.code, 'overloaded');
-    assert.equal((await store.trace(young)).length, 10);
+    assert.equal((await store.trace(young)).length, 30);
     await jobs.queue.obliterate({ force: true });
     await req('DELETE', `/session/${young}`);
     await req('DELETE', `/session/${none}`);

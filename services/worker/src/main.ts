@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { loadWorkerConfig } from '@pulsecam/config';
 import { loadOrExit, onShutdown } from '@pulsecam/lifecycle';
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { getPriority, hostname, setPriority } from 'node:os';
 import { beat, connectRedis, forget, SessionStore, VideoStore, WorkLedger, type WorkerBeat } from '@pulsecam/store';
 import { ffmpegPath } from '@pulsecam/video';
 import type { FaceDetector } from '@pulsecam/vision';
@@ -15,9 +15,22 @@ import { detectorFromConfig, pipelineFromConfig } from '@pulsecam/analysis';
 const SHUTDOWN_DEADLINE_MS = 20_000;
 const HEARTBEAT_MS = 5_000;
 
+/**
+ * Lowers this process's CPU priority to `nice` (WORKER_NICE), before the model and codec threads
+ * start (threads inherit it). Never raises it: a worker started nicer than asked stays so.
+ */
+function lowerPriority(nice: number, log: { warn: (o: object, msg: string) => void }): void {
+  try {
+    if (getPriority() < nice) setPriority(nice);
+  } catch (err) {
+    log.warn({ err, nice }, 'could not lower the worker\'s CPU priority (WORKER_NICE); it runs at the gateway\'s');
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadOrExit('worker', () => loadWorkerConfig());
   const log = pino({ level: config.LOG_LEVEL, base: { service: 'worker', pid: process.pid } });
+  lowerPriority(config.WORKER_NICE, log);
   const metrics = new WorkerMetrics();
   let ready = false;
   const metricsServer = metrics.server(() => ready);

@@ -640,7 +640,7 @@ export interface paths {
         put?: never;
         /**
          * Add colour samples measured on the device
-         * @description For devices that measure the face themselves (no image leaves the device; the web page's private mode): up to 1800 samples per request, rich (the observation a worker stores: regions, pose, background, face found) or plain ({timestamp, r, g, b}), stored in the session trace and estimated by the same code as images. Any frame rate from 10 to 60 fps. While the samples sent since the session's newest estimate cover less than 1500 ms of capture time, a post is answered with that estimate (estimate_age_ms says how old it is) instead of a new one; and while the workers are behind (more than half of 40 jobs waiting), so is a post whose session has an estimate younger than 5000 ms (its samples are stored all the same). A session with no estimate, or an older one, gets 503 overloaded past the queue limit.
+         * @description For devices that measure the face themselves (no image leaves the device; the web page's private mode): up to 1800 samples per request, rich (the observation a worker stores: regions, pose, background, face found) or plain ({timestamp, r, g, b}), stored in the session trace and estimated by the same code as images. Any frame rate from 10 to 60 fps. While the samples sent since the session's newest estimate cover less than 1500 ms of capture time, a post is answered with that estimate (estimate_age_ms says how old it is) instead of a new one; and while the workers are behind (more than half of 40 jobs waiting), so is a post whose session has an estimate younger than 5000 ms, at once (its samples are stored all the same, and a background estimate of the session brings it up to date for the next post). A session with no estimate, or an older one, waits for a fresh one, and gets 503 overloaded past the queue limit.
          */
         post: {
             parameters: {
@@ -1277,7 +1277,7 @@ export interface components {
             /** @description Seconds of colour trace the session holds. */
             buffer_seconds: number;
             confidence: components["schemas"]["Confidence"];
-            /** @description How old the estimate is (ms): 0 when it was made for this request; otherwise the session's newest estimate, reused while the samples sent since cover less than the service's SAMPLES_ESTIMATE_INTERVAL_MS of capture time (a device posting every second gets a fresh one every other post), or, while the workers are behind, while it is younger than SAMPLES_MAX_ESTIMATE_AGE_MS. */
+            /** @description How old the estimate is (ms): 0 when it was made for this request; otherwise the session's newest estimate, reused while the samples sent since cover less than the service's SAMPLES_ESTIMATE_INTERVAL_MS of capture time (a device posting every second gets a fresh one every other post), or, while the workers are behind, while it is younger than SAMPLES_MAX_ESTIMATE_AGE_MS (a background estimate then brings it up to date for the next post). */
             estimate_age_ms: number;
             guidance: components["schemas"]["GuidanceCode"][];
             /** @description Beats per minute, or null while there is not enough signal. */

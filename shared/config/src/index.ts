@@ -66,8 +66,10 @@ export const GatewayEnv = CommonEnv.extend({
   /**
    * While the workers are behind (more than half of MAX_QUEUED_JOBS waiting), a samples post whose
    * session has an estimate younger than this stores its samples and is answered with that
-   * estimate instead of queueing a new one: under overload estimates come less often before any
-   * post is refused. A session whose estimate is older queues one as usual (0: never deferred).
+   * estimate at once, and a background estimate of the session (one at a time, while the queue is
+   * within its limit) brings it up to date for the next post: under load nobody waits for the
+   * workers, and estimates come less often before any post is refused. A session whose estimate
+   * is older waits for a fresh one as usual (0: never).
    */
   SAMPLES_MAX_ESTIMATE_AGE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** Most colour samples one POST /session/{id}/samples may carry. */
@@ -126,6 +128,14 @@ export const WorkerEnv = CommonEnv.extend({
    * round trips overlap another's inference: measured with npm run bench:load.
    */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * The worker's CPU niceness (0-19; it only ever lowers its own priority). Where the gateway
+   * shares cores with workers (npm start, one machine), requests are then answered first and the
+   * estimator and frame analysis take the CPU left over: under load a samples post is answered
+   * at once with a young estimate while background estimates catch up, instead of every process
+   * slowing down together (the README's Speed section). 0: the same priority as the gateway.
+   */
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Video segments one worker process traces at once (each keeps a core busy; live frames share it). */
   VIDEO_WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
   /** A job whose worker died is run again by another after this long (BullMQ lock duration and stalled check). */

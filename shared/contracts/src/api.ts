@@ -182,7 +182,7 @@ export const SamplesResponse = Estimate.extend({
   stored: z.number().int().meta({ description: 'Samples newly stored by this request (a capture time already stored is not stored twice).' }),
   refused: z.array(z.object({ field: z.string(), message: z.string() })).meta({ description: 'Samples refused: capture time outside the session timeline.' }),
   estimate_age_ms: z.number().int().nonnegative().meta({
-    description: 'How old the estimate is (ms): 0 when it was made for this request; otherwise the session\'s newest estimate, reused while the samples sent since cover less than the service\'s SAMPLES_ESTIMATE_INTERVAL_MS of capture time (a device posting every second gets a fresh one every other post), or, while the workers are behind, while it is younger than SAMPLES_MAX_ESTIMATE_AGE_MS.',
+    description: 'How old the estimate is (ms): 0 when it was made for this request; otherwise the session\'s newest estimate, reused while the samples sent since cover less than the service\'s SAMPLES_ESTIMATE_INTERVAL_MS of capture time (a device posting every second gets a fresh one every other post), or, while the workers are behind, while it is younger than SAMPLES_MAX_ESTIMATE_AGE_MS (a background estimate then brings it up to date for the next post).',
   }),
 }).meta({ id: 'SamplesResponse' });
 

@@ -156,6 +156,17 @@ function normalizeInBand(s: PowerSpectrum, lo: number, hi: number): void {
   if (total > 0) for (let k = 0; k < s.power.length; k++) s.power[k] /= total;
 }
 
+/**
+ * The largest power within a bin of `hz` (0 off the spectrum's ends). Kept at module level: the
+ * tracker reads it hundreds of times per window, and a closure declared inside the loop costs a
+ * function object (and, under tsx, a naming call) per read.
+ */
+function powerNear(s: PowerSpectrum, hz: number): number {
+  const k = Math.round(hz / s.binHz);
+  if (k < 1 || k + 1 >= s.power.length) return 0;
+  return Math.max(s.power[k - 1], s.power[k], s.power[k + 1]);
+}
+
 interface WindowSpectrum {
   combined: PowerSpectrum;
   /** Index of the region with the clearest pulse in this window. */
@@ -357,14 +368,9 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const maxBpm = Math.floor(o.bandHz[1] * 60);
   const states = maxBpm - minBpm + 1;
   const emission = (s: PowerSpectrum, bpm: number): number => {
-    const at = (hz: number) => {
-      const k = Math.round(hz / binHz);
-      if (k < 1 || k + 1 >= s.power.length) return 0;
-      return Math.max(s.power[k - 1], s.power[k], s.power[k + 1]);
-    };
     // A first harmonic adds to a peak only as much as the peak itself holds (HARMONIC_WEIGHT).
-    const fundamental = at(bpm / 60);
-    return Math.log(fundamental + HARMONIC_WEIGHT * Math.min(fundamental, at((2 * bpm) / 60)) + 1e-4);
+    const fundamental = powerNear(s, bpm / 60);
+    return Math.log(fundamental + HARMONIC_WEIGHT * Math.min(fundamental, powerNear(s, (2 * bpm) / 60)) + 1e-4);
   };
 
   // The windows the blood-signature check reads (step 6): the newest, half a window and a window older.

@@ -25,6 +25,19 @@ export function samplesRouter(deps: RouteDeps): Router {
   const clockLimits = { bufferMs: config.BUFFER_SECONDS * 1000, toleranceMs: config.CLOCK_TOLERANCE_MS };
   const estimateLimits = { intervalMs: config.SAMPLES_ESTIMATE_INTERVAL_MS, maxAgeMs: config.SAMPLES_MAX_ESTIMATE_AGE_MS, maxQueuedJobs: config.MAX_QUEUED_JOBS };
 
+  /**
+   * A background estimate of the session, for its next posts (one per session at a time). The
+   * samples are stored already and the post is answered either way: a failure to queue it only
+   * leaves the estimate as old as it is, so it is logged, not answered.
+   */
+  const queueRefresh = async (sessionId: string): Promise<void> => {
+    try {
+      await jobs.addOnce('session.estimate', { session_id: sessionId }, sessionId);
+    } catch (err) {
+      deps.log.warn({ err, sessionId }, 'could not queue a background estimate');
+    }
+  };
+
   router.post('/session/:id/samples', async (req, res) => {
     const { id } = parseOrThrow(SessionIdParam, req.params);
     if (!req.is('application/json')) throw new ApiError('unsupported_media_type', `send application/json, not ${req.headers['content-type'] ?? 'no content type'}`);
@@ -55,7 +68,8 @@ export function samplesRouter(deps: RouteDeps): Router {
     metrics.framesSubmitted.inc({ endpoint: 'samples' }, samples.length);
     const answer = { session_id: id, accepted: admission.accepted.length, stored, refused: admission.refused.map(({ field, message }) => ({ field, message })) };
     if (plan !== 'fresh') {
-      if (plan === 'defer') metrics.estimatesDeferred.inc();
+      if (plan !== 'reuse') metrics.estimatesDeferred.inc({ refresh: plan === 'refresh' ? 'queued' : 'not_queued' });
+      if (plan === 'refresh') await queueRefresh(id);
       const age = meta.estimatedAt !== null ? now - meta.estimatedAt : 0;
       res.json({ ...answer, ...(meta.lastEstimate as Estimate), estimate_age_ms: Math.max(1, Math.round(age)) });
       return;
