@@ -116,8 +116,14 @@ describe('web page in headless chromium', { timeout: 400_000 }, () => {
     assert.deepEqual(posts.map((r) => r.path).filter((p) => !/^\/(create-session|session\/[^/]+(\/samples)?)$/.test(p)), [], 'only session calls and samples are posted');
     assert.ok(requests.some((r) => r.path.startsWith('/vision/models/')), 'the face models come from the gateway');
     assert.ok(requests.every((r) => !/analyze/.test(r.path)), 'no frame is sent for analysis');
-    const samples = samplePosts.flatMap((r) => (JSON.parse(r.body!.toString()) as { samples: { face: boolean; regions?: unknown; pose?: unknown }[] }).samples);
+    const samples = samplePosts.flatMap((r) => (JSON.parse(r.body!.toString()) as { samples: { timestamp: number; face: boolean; regions?: unknown; pose?: unknown }[] }).samples);
     assert.ok(samples.filter((x) => x.face && x.regions && x.pose).length > 0.8 * samples.length, 'rich samples: regions and pose for frames with a face');
+    // Each camera frame measured once, stamped with its capture time: no two samples share a time.
+    const intervals = samples.slice(1).map((s, i) => s.timestamp - samples[i].timestamp);
+    const rate = await page.locator('#rate').getAttribute('data-fps');
+    t.diagnostic(`measured at ${rate} fps; sample intervals: median ${[...intervals].sort((a, b) => a - b)[intervals.length >> 1]?.toFixed(1)} ms, least ${Math.min(...intervals).toFixed(1)} ms`);
+    assert.ok(rate === '10' || rate === '15', `rate ${rate}`);
+    assert.ok(intervals.every((d) => d > 0), `a capture time repeats or goes back: least interval ${Math.min(...intervals)} ms`);
     assert.deepEqual(consoleErrors, []);
   });
 

@@ -56,8 +56,11 @@ export class DeviceAnalyzer {
     this.state = null;
   }
 
-  /** The video's current frame, measured; null while the video has no frame yet. */
-  async analyze(video: HTMLVideoElement): Promise<DeviceFrame | null> {
+  /**
+   * The video's current frame, measured; null while the video has no frame yet. `capturedAt`: when
+   * the camera captured it (ms since the epoch), where the browser says; otherwise now.
+   */
+  async analyze(video: HTMLVideoElement, capturedAt?: number): Promise<DeviceFrame | null> {
     const { videoWidth: w, videoHeight: h } = video;
     if (!w || !h || video.readyState < 2) return null;
     const started = performance.now();
@@ -68,7 +71,7 @@ export class DeviceAnalyzer {
     const ctx = this.canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return null;
     ctx.drawImage(video, 0, 0, width, height);
-    const t = performance.timeOrigin + performance.now();
+    const t = capturedAt ?? performance.timeOrigin + performance.now();
     const format = `${width}x${height}`;
     // As on the workers: while the face search backs off, the frame's pixels are not read.
     const image = this.tracker.wantsPixels(this.state?.format === format ? this.state : null) ? rgbPixels(ctx.getImageData(0, 0, width, height)) : null;

@@ -171,9 +171,9 @@ async function startPrivateMode(settings: AnalysisSettings): Promise<void> {
   if (!stream) return; // stopped while the models loaded
   const privateMode = new PrivateMode(video, analyzer, host, {
     tooSlow: (fps) => void fallBack(privateMode, fps),
-    speed: (fps) => {
-      ui.rate.textContent = `Measuring ${TARGET_FPS} frames a second on this device (it manages up to ${Math.floor(fps)}, ${analyzer?.backend}); sending numbers only`;
-      ui.rate.dataset.fps = String(TARGET_FPS);
+    speed: (fps, rate) => {
+      ui.rate.textContent = `Measuring ${rate} frames a second on this device (it manages up to ${Math.floor(fps)}, ${analyzer?.backend}); sending numbers only`;
+      ui.rate.dataset.fps = String(rate);
     },
   });
   mode = privateMode;
