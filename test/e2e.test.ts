@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Queue } from 'bullmq';
 import sharp from 'sharp';
+import { QUEUE_NAME, redisPrefix } from '@pulsecam/contracts';
 import { connectRedis, SessionStore } from '@pulsecam/store';
 import { pulsingTrace } from '../shared/dsp/test/signals.ts';
 import { renderScenario, type SyntheticVideo } from './support/frames.ts';
@@ -243,6 +245,40 @@ describe('the service end to end', { timeout: 600_000 }, () => {
     const bad = await post(service.baseUrl, `/session/${await createSession(service.baseUrl)}/samples`, { samples: [{ timestamp: 0, r: 300, g: 1, b: 1 }] });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.errors[0].field, 'samples.0.r');
+  });
+
+  test('a background estimate (session.refresh, queued while the workers are behind) brings the session estimate up to date', async () => {
+    const id = await createSession(service.baseUrl);
+    const trace = pulsingTrace({ bpm: 72, seconds: 22, fps: 10, amplitude: 0.003, level: 0.5, noise: 0.01, jitter: 0.2, seed: 7 });
+    const samplesIn = (from: number, to: number) =>
+      trace.t
+        .map((t, i) => ({ timestamp: 7_000_000 + t * 1000, r: trace.r[i], g: trace.g[i], b: trace.b[i] }))
+        .filter((s) => s.timestamp >= 7_000_000 + from * 1000 && s.timestamp < 7_000_000 + to * 1000);
+    for (let s = 0; s < 20; s += 2) assert.equal((await post(service.baseUrl, `/session/${id}/samples`, { samples: samplesIn(s, s + 2) })).status, 200);
+    // Less than SAMPLES_ESTIMATE_INTERVAL_MS more: stored, answered with the estimate there is.
+    const extra = samplesIn(20, 21);
+    const reused = await post(service.baseUrl, `/session/${id}/samples`, { samples: extra });
+    assert.ok(reused.body.estimate_age_ms > 0, JSON.stringify(reused.body));
+    const newest = extra[extra.length - 1].timestamp;
+    const redis = connectRedis(service.redisUrl);
+    const queue = new Queue(QUEUE_NAME, { connection: redis, prefix: redisPrefix(service.prefix) });
+    try {
+      const store = new SessionStore(redis, service.prefix, { ttlSeconds: 300, maxSessions: 100, bufferSeconds: 30, bufferMaxSamples: 1800 });
+      assert.ok(((await store.meta(id))?.estimatedThroughTs ?? 0) < newest);
+      await queue.add('session.refresh', { session_id: id }, { jobId: `session-refresh-${id}`, removeOnComplete: true, removeOnFail: true });
+      const deadline = Date.now() + 60_000;
+      let meta = await store.meta(id);
+      while (meta?.estimatedThroughTs !== newest && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        meta = await store.meta(id);
+      }
+      assert.equal(meta?.estimatedThroughTs, newest, 'the worker estimated the session through its newest sample and kept it');
+      const estimate = meta!.lastEstimate as Json;
+      assert.ok(typeof estimate.heart_rate === 'number' && Math.abs(estimate.heart_rate - 72) < 3, JSON.stringify(estimate));
+    } finally {
+      await queue.close();
+      await redis.quit();
+    }
   });
 
   test('a frame with no face is a result: face_detected false and no number', async () => {

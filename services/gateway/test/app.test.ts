@@ -271,7 +271,7 @@ describe('gateway HTTP API (no workers)', () => {
     const due = await post(young, 12_500);
     assert.equal(due.status, 200, JSON.stringify(due.body));
     assert.ok(due.body.estimate_age_ms >= 800);
-    const refresh = `session-estimate-${young}`;
+    const refresh = `session-refresh-${young}`;
     assert.equal((await jobs.queue.getJob(refresh))?.data.session_id, young);
     await probe.remove();
     const again = await post(young, 13_000);

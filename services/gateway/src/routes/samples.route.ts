@@ -32,7 +32,7 @@ export function samplesRouter(deps: RouteDeps): Router {
    */
   const queueRefresh = async (sessionId: string): Promise<void> => {
     try {
-      await jobs.addOnce('session.estimate', { session_id: sessionId }, sessionId);
+      await jobs.addOnce('session.refresh', { session_id: sessionId }, sessionId);
     } catch (err) {
       deps.log.warn({ err, sessionId }, 'could not queue a background estimate');
     }
