@@ -91,11 +91,11 @@ export class JobQueue {
   /**
    * Adds a job nobody waits for, at most one per `key` at a time: while a job of that key is
    * waiting or running, adding another is a no-op (BullMQ ignores a job id it already holds;
-   * the job is removed when it finishes, so the next one can be added).
+   * like a synchronous job's, it is removed when it finishes, so the next one can be added).
    */
   async addOnce<K extends JobName>(name: K, payload: PayloadOf<K>, key: string): Promise<void> {
     const data = jobs[name].payload.parse(payload);
-    await this.queue.add(name, data, { jobId: `${name.replace(/\W/g, '-')}-${key}`, attempts: 1, removeOnComplete: true, removeOnFail: true });
+    await this.queue.add(name, data, this.jobOptions(`${name.replace(/\W/g, '-')}-${key}`, false));
   }
 
   /** Adds a job whose result is fetched later with GET /jobs/{id}. */
