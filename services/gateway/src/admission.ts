@@ -104,12 +104,12 @@ export interface SamplesEstimateLimits {
  */
 export async function planSamplesEstimate(
   jobs: JobQueue,
-  meta: Pick<SessionMeta, 'lastEstimate' | 'estimatedThroughTs' | 'estimatedAt'>,
+  meta: Pick<SessionMeta, 'lastEstimateJson' | 'estimatedThroughTs' | 'estimatedAt'>,
   newestSent: number,
   limits: SamplesEstimateLimits,
   now = Date.now(),
 ): Promise<SamplesEstimate> {
-  const hasEstimate = meta.lastEstimate !== null && meta.estimatedThroughTs !== null;
+  const hasEstimate = meta.lastEstimateJson !== null && meta.estimatedThroughTs !== null;
   if (hasEstimate && newestSent - meta.estimatedThroughTs! < limits.intervalMs) return 'reuse';
   const waiting = await jobs.waiting();
   const young = hasEstimate && meta.estimatedAt !== null && now - meta.estimatedAt < limits.maxAgeMs;

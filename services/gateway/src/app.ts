@@ -42,14 +42,16 @@ export function createApp(gatewayDeps: GatewayDeps): express.Express {
   app.use((req, res, next) => {
     const reqId = requestId(req.get('x-request-id'));
     res.setHeader('X-Request-Id', reqId);
-    res.locals.log = log.child({ reqId });
+    // The request's logger is made when something logs (most requests log nothing below LOG_LEVEL=info).
+    let requestLog: typeof log | undefined;
+    Object.defineProperty(res.locals, 'log', { enumerable: true, get: () => (requestLog ??= log.child({ reqId })) });
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = req.route ? `${req.baseUrl}${req.route.path as string}` : 'unmatched';
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       const level = res.statusCode >= 500 ? 'error' : 'info';
-      (res.locals.log as typeof log)[level]({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      if (log.isLevelEnabled(level)) (res.locals.log as typeof log)[level]({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
   });

@@ -13,8 +13,8 @@ const limits = { intervalMs: 1500, maxAgeMs: 5000, maxQueuedJobs: 40 };
 const NOW = 1_000_000;
 const queueWith = (waiting: number) => ({ waiting: async () => waiting }) as unknown as JobQueue;
 /** A session whose newest estimate is `ageMs` old and covers samples through capture time 0. */
-const estimatedAgo = (ageMs: number) => ({ lastEstimate: { heart_rate: 70 }, estimatedThroughTs: 0, estimatedAt: NOW - ageMs });
-const noEstimate = { lastEstimate: null, estimatedThroughTs: null, estimatedAt: null };
+const estimatedAgo = (ageMs: number) => ({ lastEstimateJson: '{"heart_rate":70}', estimatedThroughTs: 0, estimatedAt: NOW - ageMs });
+const noEstimate = { lastEstimateJson: null, estimatedThroughTs: null, estimatedAt: null };
 const plan = (waiting: number, meta: Parameters<typeof planSamplesEstimate>[1], newestSent = 2000) => planSamplesEstimate(queueWith(waiting), meta, newestSent, limits, NOW);
 
 describe('samples estimate policy', () => {

@@ -27,12 +27,15 @@ import type { HeartRateEstimate } from './heart-rate.ts';
 import { confidenceOf } from './heart-rate.ts';
 import { Regression } from './linalg.ts';
 import { resampleUniform } from './resample.ts';
-import { hannWindow, powerSpectrum, pulseSnr, refinePeak, type PowerSpectrum } from './spectrum.ts';
+import { hannWindow, nextPowerOfTwo, powerSpectrum, pulseSnr, refinePeak, type PowerSpectrum } from './spectrum.ts';
 import { colourOscillation, pulseSignature, type ColourOscillation, type PulseSignature } from './signature.ts';
 import { mean, normalizeByMovingMean, std } from './stats.ts';
 import {
   AGREEMENT_FLOOR,
+  FULL_RATE_GRID_HZ,
   HARMONIC_WEIGHT,
+  LOW_RATE_GRID_BELOW_FPS,
+  LOW_RATE_GRID_HZ,
   MIN_CHROMA_SHARE,
   MIN_QUALITY_PLAIN,
   minQualityRichAt,
@@ -67,6 +70,7 @@ export interface RichTrace {
 }
 
 export interface PulsecamOptions {
+  /** Rate (Hz) of the uniform grid the trace is resampled onto; unset: gridRateFor() of the trace's own rate. */
   fs: number;
   windowSeconds: number;
   minSeconds: number;
@@ -86,7 +90,7 @@ export interface PulsecamOptions {
 }
 
 export const DEFAULT_PULSECAM_OPTIONS: PulsecamOptions = {
-  fs: 30,
+  fs: FULL_RATE_GRID_HZ,
   windowSeconds: 10,
   minSeconds: 6,
   bandHz: [0.7, 4],
@@ -113,6 +117,16 @@ export interface PulsecamEstimate extends HeartRateEstimate {
 
 
 const EMPTY = new Float64Array(0);
+
+/** The grid for a trace measured at `fps` frames a second: 30 Hz, or 15 below 20 fps (tuning.ts, LOW_RATE_GRID_HZ). */
+export function gridRateFor(fps: number): number {
+  return fps > 0 && fps < LOW_RATE_GRID_BELOW_FPS ? LOW_RATE_GRID_HZ : FULL_RATE_GRID_HZ;
+}
+
+/** Zero-padded spectrum length on a grid of `fs` Hz: SPECTRUM_SIZE's bin width (0.88 bpm) at every rate. */
+function spectrumSizeAt(fs: number): number {
+  return nextPowerOfTwo(Math.round((SPECTRUM_SIZE * fs) / FULL_RATE_GRID_HZ));
+}
 
 /** POS projection on mean-normalised, zero-mean channels, overlap-added over 1.6 s windows. */
 function posOnNormalized(x: readonly Float64Array[], fs: number): Float64Array {
@@ -172,7 +186,7 @@ interface WindowSpectrum {
   /** Index of the region with the clearest pulse in this window. */
   bestCandidate: number;
   /** The tracker's log-emission per state (minBpm…maxBpm, 1 bpm apart). */
-  emission: Float64Array;
+  emission: Float32Array;
   /** The window's own in-band peak, bpm. */
   peakBpm: number;
   /** The window's motion- and light-cleaned channels per region, kept for the windows the blood check reads. */
@@ -180,7 +194,7 @@ interface WindowSpectrum {
 }
 
 /** One window of the tracker's sequence: its end on the uniform grid (exclusive) and what the tracker reads of it. */
-type SequenceWindow = { end: number; emission: Float64Array; peakBpm: number } & Partial<WindowSpectrum>;
+type SequenceWindow = { end: number; emission: Float32Array; peakBpm: number } & Partial<WindowSpectrum>;
 
 /**
  * One analysis window as the tracker reads it, kept between the estimates of a live session so
@@ -193,8 +207,12 @@ export interface TrackerWindow {
   samples: number;
   /** The window's own in-band peak, bpm. */
   peakBpm: number;
-  /** Log-emission per tracker state, one per bpm from the band's low edge. */
-  emission: Float64Array;
+  /**
+   * Log-emission per tracker state, one per bpm from the band's low edge. Single precision: a
+   * live session stores 20 of these with every estimate, and the tracker reads them the same
+   * whether they were kept or just computed.
+   */
+  emission: Float32Array;
 }
 
 export interface TrackerHistory {
@@ -205,10 +223,10 @@ export interface TrackerHistory {
 }
 
 /** Bump when the window analysis changes, so histories kept by an older version are not read. */
-const TRACKER_LAYOUT_VERSION = 1;
+const TRACKER_LAYOUT_VERSION = 2;
 
 function trackerLayout(o: PulsecamOptions, projections: number, refs: number, windowLength: number): string {
-  return [TRACKER_LAYOUT_VERSION, o.fs, windowLength, o.stepSeconds, o.historySeconds, o.bandHz.join('-'), SPECTRUM_SIZE, projections, refs].join('|');
+  return [TRACKER_LAYOUT_VERSION, o.fs, windowLength, o.stepSeconds, o.historySeconds, o.bandHz.join('-'), spectrumSizeAt(o.fs), projections, refs].join('|');
 }
 
 /** Index of the first value >= x in an ascending list. */
@@ -229,7 +247,7 @@ function lowerBound(values: ArrayLike<number>, x: number): number {
  * states per step (narrower over a shorter last step). Returns the final scores and, per window,
  * where each state's best path came from.
  */
-function viterbi(emissions: Float64Array[], ends: number[], step: number, sigma: number): { score: Float64Array; from: Int16Array[] } {
+function viterbi(emissions: Float32Array[], ends: number[], step: number, sigma: number): { score: Float64Array; from: Int16Array[] } {
   const states = emissions[0].length;
   let score = Float64Array.from(emissions[0]);
   const from: Int16Array[] = [new Int16Array(states)];
@@ -270,9 +288,10 @@ function viterbi(emissions: Float64Array[], ends: number[], step: number, sigma:
  * every window is analysed (the result is then the same as with an empty history).
  */
 export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOptions> = {}, history: TrackerHistory | null = null): PulsecamEstimate {
-  const o = { ...DEFAULT_PULSECAM_OPTIONS, ...partial };
   const n = trace.t.length;
   const seconds = n >= 2 ? trace.t[n - 1] - trace.t[0] : 0;
+  const lowRateGrid = partial.fs === undefined && gridRateFor(seconds > 0 ? (n - 1) / seconds : 0) === LOW_RATE_GRID_HZ;
+  const o = { ...DEFAULT_PULSECAM_OPTIONS, ...partial, ...(lowRateGrid ? { fs: LOW_RATE_GRID_HZ } : {}) };
   const none = (reason: HeartRateEstimate['reason'], quality = 0): PulsecamEstimate => ({
     bpm: null,
     quality,
@@ -358,7 +377,8 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const gridT = (index: number) => uniform.start + index * dt;
   const newestT = gridT(total - 1);
 
-  const probe = powerSpectrum(new Float64Array(windowLength), fs, SPECTRUM_SIZE);
+  const spectrumSize = spectrumSizeAt(fs);
+  const probe = powerSpectrum(new Float64Array(windowLength), fs, spectrumSize);
   const binHz = probe.binHz;
   const lo = Math.max(1, Math.ceil(o.bandHz[0] / binHz));
   const hi = Math.floor(o.bandHz[1] / binHz);
@@ -383,7 +403,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     const cleaned = regionsRgb.map((rgb) => regression.applyThree(rgb));
     for (let index = 0; index < candidateCount; index++) {
       const pulse = pulseOf(index, cleaned[index % projections], fs);
-      const spec = powerSpectrum(pulse, fs, SPECTRUM_SIZE);
+      const spec = powerSpectrum(pulse, fs, spectrumSize);
       normalizeInBand(spec, lo, hi);
       let peak = lo;
       for (let k = lo; k <= hi; k++) if (spec.power[k] > spec.power[peak]) peak = k;
@@ -394,7 +414,7 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
     }
     const spec: PowerSpectrum = { binHz, power: combined };
     normalizeInBand(spec, lo, hi);
-    const emissions = new Float64Array(states);
+    const emissions = new Float32Array(states);
     for (let s = 0; s < states; s++) emissions[s] = emission(spec, minBpm + s);
     let peak = lo;
     for (let k = lo; k <= hi; k++) if (combined[k] > combined[peak]) peak = k;

@@ -14,6 +14,18 @@ export const WINDOW_WEIGHT_FLOOR = 1e-3;
 export const SPECTRUM_SIZE = 2048;
 
 /**
+ * Pulsecam's uniform grid: 30 Hz, except for a trace measured at fewer than LOW_RATE_GRID_BELOW_FPS
+ * frames a second (the page's private mode at 10 or 15, a slow webcam), which goes onto a
+ * LOW_RATE_GRID_HZ grid with spectra of the same bin width (SPECTRUM_SIZE scaled with the rate).
+ * A 30 Hz grid holds nothing more of a 10-15 fps trace than linear interpolation between its
+ * samples, at twice the cost of every filter, regression, projection and spectrum; measured on
+ * `npm run bench:accuracy -- --quick --methods pulsecam --fps 10` and `--fps 15` (README).
+ */
+export const FULL_RATE_GRID_HZ = 30;
+export const LOW_RATE_GRID_HZ = 15;
+export const LOW_RATE_GRID_BELOW_FPS = 20;
+
+/**
  * Pulsecam's band-pass before normalisation: the pulse band widened by this much below (Hz; a
  * tight low edge, since compression and landmark jitter put most of their noise below the band)
  * and above, never below PROCESS_BAND_FLOOR_HZ nor closer than PROCESS_BAND_NYQUIST_MARGIN_HZ to Nyquist.

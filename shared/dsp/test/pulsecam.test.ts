@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { estimateHeartRate, estimatePulsecam, type RichTrace } from '../src/index.ts';
+import { estimateHeartRate, estimatePulsecam, gridRateFor, type RichTrace } from '../src/index.ts';
 import { pulsingTrace } from './signals.ts';
 
 /** A generated trace plus an artifact driven by a reference signal the estimator is given. */
@@ -73,5 +73,24 @@ describe('Pulsecam estimator', () => {
   test('no answer before the minimum seconds', () => {
     const base = pulsingTrace({ bpm: 70, seconds: 4, fps: 30 });
     assert.equal(estimatePulsecam({ t: base.t, skin: [base.r, base.g, base.b] }).reason, 'not_enough_signal');
+  });
+
+  test('a slow trace (10-19 fps) is analysed on the 15 Hz grid, a faster one on 30 Hz, and both find the pulse', () => {
+    assert.deepEqual([5, 10, 15, 19.9, 20, 25, 30, 60].map(gridRateFor), [15, 15, 15, 15, 30, 30, 30, 30]);
+    for (const [fps, grid] of [[10, 15], [15, 15], [24, 30], [30, 30]]) {
+      for (const bpm of [48, 75, 140]) {
+        const base = pulsingTrace({ bpm, seconds: 20, fps, noise: 0.1, seed: bpm + fps });
+        const e = estimatePulsecam({ t: base.t, skin: [base.r, base.g, base.b] });
+        assert.equal(e.fs, grid, `${fps} fps`);
+        assert.ok(e.bpm !== null && Math.abs(e.bpm - bpm) < 1.5, `${fps} fps, ${bpm} bpm: got ${e.bpm}`);
+      }
+    }
+  });
+
+  test('a caller-chosen grid is kept whatever the trace rate', () => {
+    const base = pulsingTrace({ bpm: 72, seconds: 20, fps: 10, noise: 0.1, seed: 3 });
+    const e = estimatePulsecam({ t: base.t, skin: [base.r, base.g, base.b] }, { fs: 30 });
+    assert.equal(e.fs, 30);
+    assert.ok(e.bpm !== null && Math.abs(e.bpm - 72) < 1.5, `got ${e.bpm}`);
   });
 });

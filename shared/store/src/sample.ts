@@ -10,19 +10,29 @@ export type Rgb = [number, number, number];
 /** The stored form of a measured frame: one schema (contracts' TraceSampleSchema) for workers and devices. */
 export type { TraceSample };
 
-const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
-const roundRgb = (c: Rgb): Rgb => [round(c[0]), round(c[1]), round(c[2])];
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+/** A number as JSON writes it (non-finite: null). */
+const jsonNumber = (v: number) => (Number.isFinite(v) ? String(v) : 'null');
 
-/** One entry per capture time: the trace holds each frame once (see the store's append script). */
+function jsonList(values: readonly number[], digits?: number): string {
+  let out = '[';
+  for (let i = 0; i < values.length; i++) out += (i > 0 ? ',' : '') + jsonNumber(digits === undefined ? values[i] : round(values[i], digits));
+  return `${out}]`;
+}
+
+/**
+ * One entry per capture time: the trace holds each frame once (see the store's append script).
+ * The text JSON.stringify gives for `{ t, s, r?, n?, b?, p? }` (colours to 3 decimals, pose to
+ * 4), written directly: the gateway encodes every sample a device posts, and the intermediate
+ * arrays and objects were a measurable share of its garbage under load.
+ */
 export function encodeSample(sample: TraceSample): string {
-  return JSON.stringify({
-    t: sample.t,
-    s: roundRgb(sample.skin),
-    ...(sample.regions ? { r: sample.regions.map(roundRgb) } : {}),
-    ...(sample.pixels ? { n: sample.pixels } : {}),
-    ...(sample.background ? { b: roundRgb(sample.background) } : {}),
-    ...(sample.pose ? { p: sample.pose.map((v) => round(v, 4)) } : {}),
-  });
+  let out = `{"t":${jsonNumber(sample.t)},"s":${jsonList(sample.skin, 3)}`;
+  if (sample.regions) out += `,"r":[${sample.regions.map((c) => jsonList(c, 3)).join(',')}]`;
+  if (sample.pixels) out += `,"n":${jsonList(sample.pixels)}`;
+  if (sample.background) out += `,"b":${jsonList(sample.background, 3)}`;
+  if (sample.pose) out += `,"p":${jsonList(sample.pose, 4)}`;
+  return `${out}}`;
 }
 
 /** A frame analysed without a face: kept in the trace so a stretch without a face can be told from a stretch without frames. */

@@ -35,7 +35,12 @@ export interface SessionMeta {
    */
   lastFrameArrivedAt: number | null;
   lastBox: { x: number; y: number; width: number; height: number } | null;
-  lastEstimate: unknown;
+  /**
+   * The newest estimate as the worker saved it (JSON text; parse with savedEstimate()). Kept as
+   * text: the samples route answers most posts with it spliced into the answer, and parsing and
+   * re-serialising ~2 kB per post was a measurable share of the gateway's CPU under load.
+   */
+  lastEstimateJson: string | null;
   /** When (ms, server clock) the last estimate was computed. */
   estimatedAt: number | null;
   /** The capture time (ms) of the newest frame the last estimate covered. */
@@ -431,6 +436,11 @@ export class SessionStore {
   }
 }
 
+/** The session's newest saved estimate, parsed (null before the first). */
+export function savedEstimate(meta: Pick<SessionMeta, 'lastEstimateJson'>): unknown {
+  return meta.lastEstimateJson ? (JSON.parse(meta.lastEstimateJson) as unknown) : null;
+}
+
 function parseMeta(id: string, h: Record<string, string>, expiresAt: number): SessionMeta {
   return {
     id,
@@ -442,7 +452,7 @@ function parseMeta(id: string, h: Record<string, string>, expiresAt: number): Se
     lastFrameTs: h.last_frame_ts !== undefined ? Number(h.last_frame_ts) : null,
     lastFrameArrivedAt: h.last_frame_arrived !== undefined ? Number(h.last_frame_arrived) : null,
     lastBox: h.last_box ? (JSON.parse(h.last_box) as SessionMeta['lastBox']) : null,
-    lastEstimate: h.estimate ? (JSON.parse(h.estimate) as unknown) : null,
+    lastEstimateJson: h.estimate || null,
     estimatedAt: h.estimate_at !== undefined ? Number(h.estimate_at) : null,
     estimatedThroughTs: h.estimate_through !== undefined && Number(h.estimate_through) >= 0 ? Number(h.estimate_through) : null,
     track: h.track ? (JSON.parse(h.track) as unknown) : null,

@@ -128,7 +128,7 @@ describe('SessionStore on real Redis', () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, limits);
     const id = await store.create(owner, hashSecret('token'));
-    const emission = Float64Array.from({ length: 199 }, (_, i) => Math.log(1e-4 + i / 1000));
+    const emission = Float32Array.from({ length: 199 }, (_, i) => Math.log(1e-4 + i / 1000));
     const tracker = { layout: 'test-layout', windows: [{ endT: 10.2, samples: 100, peakBpm: 71.5, emission }] };
     assert.equal((await store.timeline(id)).tracker, null);
     await store.saveEstimate(id, { heart_rate: 71.5 }, 10_200, tracker);

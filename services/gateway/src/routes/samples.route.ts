@@ -6,7 +6,7 @@
  * refused.
  */
 import { Router } from 'express';
-import { requestSchemas, traceSampleOfRich, type Estimate } from '@pulsecam/contracts';
+import { requestSchemas, traceSampleOfRich } from '@pulsecam/contracts';
 import type { TraceSample } from '@pulsecam/store';
 import { admitFrames, planSamplesEstimate, sessionNotFound } from '../admission.ts';
 import { clientOf } from '../client-identity.ts';
@@ -17,6 +17,17 @@ import { arrivalOf } from '../request-arrival.ts';
 import { openSession } from '../session-access.ts';
 import { parseOrThrow } from '../validate.ts';
 import { SessionIdParam } from './params.ts';
+
+/**
+ * The answer to a post, the session's saved estimate (JSON text, as the worker wrote it) and its
+ * age, as one JSON object: the text `JSON.stringify({ ...answer, ...estimate, estimate_age_ms })`
+ * would give, without parsing and re-serialising the estimate for every post (their keys differ).
+ */
+export function withSavedEstimate(answer: object, estimateJson: string, ageMs: number): string {
+  const head = JSON.stringify(answer);
+  const fields = estimateJson.trim().slice(1, -1).trim();
+  return `${head.slice(0, -1)}${fields ? `,${fields}` : ''},"estimate_age_ms":${ageMs}}`;
+}
 
 export function samplesRouter(deps: RouteDeps): Router {
   const router = Router();
@@ -71,7 +82,7 @@ export function samplesRouter(deps: RouteDeps): Router {
       if (plan !== 'reuse') metrics.estimatesDeferred.inc({ refresh: plan === 'refresh' ? 'queued' : 'not_queued' });
       if (plan === 'refresh') await queueRefresh(id);
       const age = meta.estimatedAt !== null ? now - meta.estimatedAt : 0;
-      res.json({ ...answer, ...(meta.lastEstimate as Estimate), estimate_age_ms: Math.max(1, Math.round(age)) });
+      res.type('application/json').send(withSavedEstimate(answer, meta.lastEstimateJson!, Math.max(1, Math.round(age))));
       return;
     }
     try {

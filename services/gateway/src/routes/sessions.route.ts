@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { sessionNotFoundDetail, type Estimate } from '@pulsecam/contracts';
-import { hashSecret, newSecret, SessionLimitError, type SessionMeta } from '@pulsecam/store';
+import { hashSecret, newSecret, savedEstimate, SessionLimitError, type SessionMeta } from '@pulsecam/store';
 import { clientOf } from '../client-identity.ts';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
@@ -16,7 +16,8 @@ function expiresIn(meta: SessionMeta): number {
 
 /** The session's newest estimate as saved by a worker, or a warming-up answer before the first. */
 export function sessionEstimate(meta: SessionMeta, method: string, minSeconds: number): Estimate {
-  if (meta.lastEstimate) return meta.lastEstimate as Estimate;
+  const saved = savedEstimate(meta);
+  if (saved) return saved as Estimate;
   return {
     heart_rate: null,
     confidence: 'none',

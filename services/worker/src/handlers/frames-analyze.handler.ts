@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { sessionNotFoundDetail, type PayloadOf, type ResultOf } from '@pulsecam/contracts';
 import type { TrackState } from '@pulsecam/vision';
-import type { TraceSample } from '@pulsecam/store';
+import { savedEstimate, type TraceSample } from '@pulsecam/store';
 import { ImageDecodeError, sourceRegions, toSourceBox, type FrameOutcome } from '@pulsecam/analysis';
 import type { Handler, HandlerContext } from './context.ts';
 import { permanentFailure, StreamBusyError } from './errors.ts';
@@ -94,10 +94,10 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
   if (stored === null) throw permanentFailure('session_not_found', `session ${id} expired while its frames were analysed`);
   ctx.metrics.stageDuration.observe({ stage: 'store' }, (performance.now() - storeStart) / 1000);
 
-  const fresh = payload.estimate === 'throttled' && meta.lastEstimate && meta.estimatedAt !== null && Date.now() - meta.estimatedAt < ctx.estimateIntervalMs;
+  const fresh = payload.estimate === 'throttled' && meta.lastEstimateJson !== null && meta.estimatedAt !== null && Date.now() - meta.estimatedAt < ctx.estimateIntervalMs;
   let estimate;
   if (fresh) {
-    estimate = meta.lastEstimate as ResultOf<'session.estimate'>;
+    estimate = savedEstimate(meta) as ResultOf<'session.estimate'>;
   } else {
     estimate = await estimateAndKeep(ctx, id, Math.max(meta.lastFrameTs ?? -Infinity, newestTs));
   }
