@@ -309,6 +309,19 @@ async function workerTensors(ports: number[]): Promise<number[]> {
   );
 }
 
+/** Heart-rate estimates the workers have made so far (all of them, from their metrics ports; NaN when one does not answer). */
+async function workerEstimates(ports: number[]): Promise<number> {
+  const counts = await Promise.all(
+    ports.map((port) =>
+      fetch(`http://127.0.0.1:${port}/metrics`)
+        .then((r) => r.text())
+        .then((text) => Number(/^pulsecam_worker_stage_duration_seconds_count\{stage="estimate"\} (\d+)/m.exec(text)?.[1] ?? 0))
+        .catch(() => NaN),
+    ),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
 /** Redis's memory and its CPU seconds so far (user + system, from INFO). */
 async function redisStats(url: string): Promise<{ memoryMb: number; cpu: number }> {
   const redis = connectRedis(url);
@@ -352,14 +365,16 @@ async function round(
   await new Promise((r) => setTimeout(r, Math.max(0, measureFrom - Date.now())));
   const before = new Map(pids.map(([name, pid]) => [name, processSample(pid)]));
   const redisBefore = await redisStats(service.redisUrl);
+  const estimatesBefore = await workerEstimates(service.workerMetricsPorts ?? []);
   const ownCpu = process.cpuUsage();
   const started = Date.now();
   // CPU is read when the measured time ends, before the clients wind down.
-  const atStop = new Promise<{ procs: Map<string, ReturnType<typeof processSample>>; own: NodeJS.CpuUsage; redis: { memoryMb: number; cpu: number } }>((resolve) =>
-    setTimeout(
-      () => void redisStats(service.redisUrl).then((redis) => resolve({ procs: new Map(pids.map(([name, pid]) => [name, processSample(pid)])), own: process.cpuUsage(ownCpu), redis })),
-      stopAt - Date.now(),
-    ),
+  const atStop = new Promise<{ procs: Map<string, ReturnType<typeof processSample>>; own: NodeJS.CpuUsage; redis: { memoryMb: number; cpu: number }; estimates: number }>((resolve) =>
+    setTimeout(() => {
+      const procs = new Map(pids.map(([name, pid]) => [name, processSample(pid)]));
+      const own = process.cpuUsage(ownCpu);
+      void Promise.all([redisStats(service.redisUrl), workerEstimates(service.workerMetricsPorts ?? [])]).then(([redis, estimates]) => resolve({ procs, own, redis, estimates }));
+    }, stopAt - Date.now()),
   );
   let nextReport = started + 60_000;
   const reporter = setInterval(() => {
@@ -421,6 +436,12 @@ async function round(
   const generator = `load generator (this process) ${((100 * (own.user + own.system)) / 1e6 / elapsed).toFixed(0)}% CPU`;
   const redis = `redis ${((100 * (stopped.redis.cpu - redisBefore.cpu)) / elapsed).toFixed(0)}% CPU ${stopped.redis.memoryMb.toFixed(1)} MB`;
   if (procs) console.log(`      ${procs}; ${generator}; ${redis}`);
+  // The estimator's throughput: estimates a second, and worker CPU per estimate (all the workers do under samples load).
+  const estimates = stopped.estimates - estimatesBefore;
+  if (Number.isFinite(estimates) && estimates > 0) {
+    const workerCpu = pids.filter(([name]) => name.startsWith('worker')).reduce((a, [name]) => a + ((stopped.procs.get(name)?.cpu ?? NaN) - (before.get(name)?.cpu ?? NaN)), 0);
+    console.log(`      workers: ${(estimates / elapsed).toFixed(0)} estimates/s${Number.isFinite(workerCpu) ? `, ${((1000 * workerCpu) / estimates).toFixed(2)} ms of worker CPU each` : ''}`);
+  }
   return result;
 }
 

@@ -323,7 +323,7 @@ export class SessionStore {
     arrivedAt: number | null,
   ): Promise<number | null> {
     const k = sessionKeys(this.prefix, id);
-    const pairs: (string | number)[] = [];
+    const pairs: (string | number | Buffer)[] = [];
     for (const s of samples) pairs.push(s.t, encodeSample(s));
     for (const t of noFaceTimes) pairs.push(t, encodeNoFace(t));
     const ok = await this.scripts.sessionAppend(
@@ -353,14 +353,27 @@ export class SessionStore {
   /** Samples in time order, the capture times of the frames that had no face, and the tracker's kept windows (one round trip). */
   async timeline(id: string): Promise<Timeline> {
     const k = sessionKeys(this.prefix, id);
-    const [[, members], [, tracker]] = (await this.redis.multi().zrange(k.trace, '0', '-1').getBuffer(k.tracker).exec()) as [[Error | null, string[]], [Error | null, Buffer | null]];
-    const timeline: Timeline = { samples: [], noFaceTimes: [], tracker: decodeTracker(tracker) };
-    for (const m of members) {
-      const entry = decodeEntry(m);
-      if ('skin' in entry) timeline.samples.push(entry);
-      else timeline.noFaceTimes.push(entry.t);
-    }
-    return timeline;
+    const [[, members], [, tracker]] = (await this.redis.multi().zrangeBuffer(k.trace, '0', '-1').getBuffer(k.tracker).exec()) as [[Error | null, Buffer[]], [Error | null, Buffer | null]];
+    return timelineOf(members, tracker);
+  }
+
+  /**
+   * timeline() of a session that exists, with its newest frame time, in one round trip (what an
+   * estimate reads); null when the session does not exist.
+   */
+  async liveTimeline(id: string): Promise<(Timeline & { lastFrameTs: number | null }) | null> {
+    const k = sessionKeys(this.prefix, id);
+    const rows = (await this.redis.multi().exists(k.meta).hget(k.meta, 'last_frame_ts').zrangeBuffer(k.trace, '0', '-1').getBuffer(k.tracker).exec()) as [
+      [Error | null, number],
+      [Error | null, string | null],
+      [Error | null, Buffer[]],
+      [Error | null, Buffer | null],
+    ];
+    const failed = rows.find(([err]) => err);
+    if (failed) throw failed[0];
+    const [[, exists], [, lastFrameTs], [, members], [, tracker]] = rows;
+    if (!exists) return null;
+    return { ...timelineOf(members, tracker), lastFrameTs: lastFrameTs === null ? null : Number(lastFrameTs) };
   }
 
   async meta(id: string): Promise<SessionMeta | null> {
@@ -434,6 +447,16 @@ export class SessionStore {
     await this.redis.zremrangebyscore(index, '-inf', String(this.clock()));
     return this.redis.zcard(index);
   }
+}
+
+function timelineOf(members: Buffer[], tracker: Buffer | null): Timeline {
+  const timeline: Timeline = { samples: [], noFaceTimes: [], tracker: decodeTracker(tracker) };
+  for (const m of members) {
+    const entry = decodeEntry(m);
+    if ('skin' in entry) timeline.samples.push(entry);
+    else timeline.noFaceTimes.push(entry.t);
+  }
+  return timeline;
 }
 
 /** The session's newest saved estimate, parsed (null before the first). */

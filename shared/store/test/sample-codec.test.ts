@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { decodeEntry, encodeSample, type TraceSample } from '../src/sample.ts';
+import { decodeEntry, encodeNoFace, encodeSample, encodeSampleJson, type TraceSample } from '../src/sample.ts';
 
 /** The stored form as first written: JSON.stringify of the rounded fields. */
 function reference(sample: TraceSample): string {
@@ -32,22 +32,42 @@ const sample = fc.record(
 ) as fc.Arbitrary<TraceSample>;
 
 describe('stored sample encoding', () => {
-  test('is the text JSON.stringify gives for the rounded sample, and reads back', () => {
+  test('the JSON form is the text JSON.stringify gives for the rounded sample', () => {
+    fc.assert(fc.property(sample, (s) => assert.equal(encodeSampleJson(s), reference(s))), { numRuns: 300 });
+  });
+
+  test('the binary form reads back as exactly the numbers the JSON form gave (so estimates are unchanged)', () => {
     fc.assert(
       fc.property(sample, (s) => {
-        const text = encodeSample(s);
-        assert.equal(text, reference(s));
-        const back = decodeEntry(text) as TraceSample;
-        assert.equal(back.t, s.t);
-        assert.equal(back.skin.length, 3);
+        const stored = encodeSample(s);
+        assert.ok(Buffer.isBuffer(stored), 'a sample of the schema shape is stored binary');
+        assert.notEqual(stored[0], '{'.charCodeAt(0));
+        assert.deepEqual(decodeEntry(stored), decodeEntry(reference(s)));
       }),
       { numRuns: 500 },
     );
   });
 
-  test('a value that is not finite is stored as null (as JSON.stringify would), so the entry still parses', () => {
-    const text = encodeSample({ t: 5, skin: [1, Number.NaN, Number.POSITIVE_INFINITY] });
-    assert.equal(text, '{"t":5,"s":[1,null,null]}');
-    assert.doesNotThrow(() => JSON.parse(text));
+  test('entries written as JSON by an earlier version still read, as text or as bytes', () => {
+    const s: TraceSample = { t: 1234.5, skin: [170.1234, 120.5, 95], pose: [200.12345, 180, 60, 0.01] };
+    assert.deepEqual(decodeEntry(reference(s)), decodeEntry(encodeSample(s)));
+    assert.deepEqual(decodeEntry(Buffer.from(reference(s))), decodeEntry(encodeSample(s)));
+    assert.deepEqual(decodeEntry(Buffer.from('{"t":5,"x":1}')), { t: 5 });
+  });
+
+  test('a frame without a face keeps only its time', () => {
+    assert.deepEqual(decodeEntry(encodeNoFace(987654.25)), { t: 987654.25 });
+  });
+
+  test('a value that is not finite reads back as null, as from JSON', () => {
+    const s: TraceSample = { t: 5, skin: [1, Number.NaN, Number.POSITIVE_INFINITY] };
+    assert.equal(encodeSampleJson(s), '{"t":5,"s":[1,null,null]}');
+    assert.deepEqual(decodeEntry(encodeSample(s)), decodeEntry(encodeSampleJson(s)));
+  });
+
+  test('a sample of another shape than the schema is stored as JSON', () => {
+    const odd = { t: 7, skin: [1, 2, 3], pose: [1, 2, 3] } as unknown as TraceSample;
+    assert.equal(typeof encodeSample(odd), 'string');
+    assert.deepEqual(decodeEntry(encodeSample(odd)), decodeEntry(reference(odd)));
   });
 });

@@ -124,6 +124,24 @@ describe('SessionStore on real Redis', () => {
     assert.equal(meta?.lastFrameTs, 25_600);
   });
 
+  test('an estimate reads the trace, the frames without a face, the tracker and the newest frame time in one step', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, limits);
+    const id = await store.create(owner, hashSecret('token'));
+    assert.deepEqual(await store.liveTimeline(id), { samples: [], noFaceTimes: [], tracker: null, lastFrameTs: null });
+    const rich = { t: 1000, skin: [170.1234, 120.5, 95] as [number, number, number], regions: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] as [[number, number, number], [number, number, number], [number, number, number]], pose: [200.12345, 180, 60, 0.01] as [number, number, number, number] };
+    await store.recordSamples(id, [rich, { ...rich, t: 1100 }], [1200]);
+    const live = await store.liveTimeline(id);
+    assert.deepEqual(live?.samples.map((s) => s.t), [1000, 1100]);
+    assert.deepEqual(live?.samples[0].skin, [170.123, 120.5, 95], 'colours kept to 3 decimals');
+    assert.deepEqual(live?.samples[0].pose, [200.1235, 180, 60, 0.01], 'pose to 4');
+    assert.deepEqual(live?.noFaceTimes, [1200]);
+    assert.equal(live?.lastFrameTs, 1200);
+    assert.deepEqual(live && { samples: live.samples, noFaceTimes: live.noFaceTimes, tracker: live.tracker }, await store.timeline(id));
+    await store.delete(id);
+    assert.equal(await store.liveTimeline(id), null);
+  });
+
   test("the tracker's windows are kept with the estimate, live as long as the session, and go with it", async () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, limits);

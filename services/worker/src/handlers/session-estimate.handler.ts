@@ -1,15 +1,17 @@
 import { estimateSessionTracked } from '@pulsecam/analysis';
 import { sessionNotFoundDetail, type Estimate } from '@pulsecam/contracts';
+import type { Timeline } from '@pulsecam/store';
 import type { Handler, HandlerContext } from './context.ts';
 import { permanentFailure } from './errors.ts';
 
 /**
  * Estimates a session from its stored trace and keeps the answer, handing on the tracker windows
- * the previous estimate analysed (one Redis read for trace and windows, one Lua step to save).
+ * the previous estimate analysed (one Redis read for trace and windows, unless the caller read
+ * them already; one Lua step to save).
  */
-export async function estimateAndKeep(ctx: HandlerContext, sessionId: string, lastFrameTs: number | null): Promise<Estimate> {
+export async function estimateAndKeep(ctx: HandlerContext, sessionId: string, lastFrameTs: number | null, read?: Timeline): Promise<Estimate> {
   const started = performance.now();
-  const timeline = await ctx.store.timeline(sessionId);
+  const timeline = read ?? (await ctx.store.timeline(sessionId));
   const { estimate, tracker } = estimateSessionTracked(timeline.samples, { lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate, timeline.tracker);
   // An estimate that analysed nothing (too little signal, face lost) hands back the windows it got: they stay as stored.
   await ctx.store.saveEstimate(sessionId, estimate, lastFrameTs, tracker === timeline.tracker ? undefined : tracker);
@@ -18,9 +20,10 @@ export async function estimateAndKeep(ctx: HandlerContext, sessionId: string, la
 }
 
 export const sessionEstimateHandler: Handler<'session.estimate'> = async (payload, ctx) => {
-  const meta = await ctx.store.meta(payload.session_id);
-  if (!meta) throw permanentFailure('session_not_found', sessionNotFoundDetail(payload.session_id));
-  return estimateAndKeep(ctx, payload.session_id, meta.lastFrameTs);
+  // Whether the session exists, its newest frame time, its trace and tracker windows: one round trip.
+  const timeline = await ctx.store.liveTimeline(payload.session_id);
+  if (!timeline) throw permanentFailure('session_not_found', sessionNotFoundDetail(payload.session_id));
+  return estimateAndKeep(ctx, payload.session_id, timeline.lastFrameTs, timeline);
 };
 
 /** The same estimate, kept for the session's next posts; answered with a receipt only (nobody waits for it). */
