@@ -65,12 +65,17 @@ function binaryShapeFits(sample: TraceSample): boolean {
   );
 }
 
+/** How many numbers follow the head of an entry with these flags. */
+function valuesOf(flags: number): number {
+  if (flags & NO_FACE) return 0;
+  return 3 + (flags & HAS_REGIONS ? 9 : 0) + (flags & HAS_PIXELS ? 3 : 0) + (flags & HAS_BACKGROUND ? 3 : 0) + (flags & HAS_POSE ? 4 : 0);
+}
+
 /** One entry per capture time: the trace holds each frame once (see the store's append script). */
 export function encodeSample(sample: TraceSample): Buffer | string {
   if (!binaryShapeFits(sample)) return encodeSampleJson(sample);
   const flags = (sample.regions ? HAS_REGIONS : 0) | (sample.pixels ? HAS_PIXELS : 0) | (sample.background ? HAS_BACKGROUND : 0) | (sample.pose ? HAS_POSE : 0);
-  const values = 3 + (sample.regions ? 9 : 0) + (sample.pixels ? 3 : 0) + (sample.background ? 3 : 0) + (sample.pose ? 4 : 0);
-  const out = Buffer.alloc(HEAD + 8 * values);
+  const out = Buffer.alloc(HEAD + 8 * valuesOf(flags));
   out[0] = BINARY_FORMAT;
   out[1] = flags;
   out.writeDoubleLE(sample.t + 0, 8);
@@ -112,10 +117,10 @@ export function decodeEntry(member: Buffer | string): TraceSample | { t: number 
 }
 
 function decodeBinary(b: Buffer): TraceSample | { t: number } {
-  if (b.length > scratchBytes.length || b.length % 8 !== 0) throw new RangeError(`not a stored sample (${b.length} bytes)`);
+  const flags = b[1];
+  if (b.length !== HEAD + 8 * valuesOf(flags)) throw new RangeError(`not a stored sample (${b.length} bytes, flags ${flags})`);
   // Little-endian on every platform Node runs on (x86-64, arm64), as Buffer.writeDoubleLE wrote it.
   scratchBytes.set(b);
-  const flags = b[1];
   const t = scratch[1];
   if (flags & NO_FACE) return { t };
   let at = HEAD / 8;

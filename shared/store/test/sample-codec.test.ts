@@ -55,6 +55,14 @@ describe('stored sample encoding', () => {
     assert.deepEqual(decodeEntry(Buffer.from('{"t":5,"x":1}')), { t: 5 });
   });
 
+  test('bytes cut short or with flags that do not match their length are refused, not read as numbers', () => {
+    const whole = encodeSample({ t: 5, skin: [1, 2, 3], pose: [1, 2, 3, 4] }) as Buffer;
+    assert.throws(() => decodeEntry(whole.subarray(0, whole.length - 8)), RangeError);
+    const lying = Buffer.from(whole);
+    lying[1] |= 1; // claims regions it does not hold
+    assert.throws(() => decodeEntry(lying), RangeError);
+  });
+
   test('a frame without a face keeps only its time', () => {
     assert.deepEqual(decodeEntry(encodeNoFace(987654.25)), { t: 987654.25 });
   });
