@@ -436,9 +436,10 @@ async function round(
   const generator = `load generator (this process) ${((100 * (own.user + own.system)) / 1e6 / elapsed).toFixed(0)}% CPU`;
   const redis = `redis ${((100 * (stopped.redis.cpu - redisBefore.cpu)) / elapsed).toFixed(0)}% CPU ${stopped.redis.memoryMb.toFixed(1)} MB`;
   if (procs) console.log(`      ${procs}; ${generator}; ${redis}`);
-  // The estimator's throughput: estimates a second, and worker CPU per estimate (all the workers do under samples load).
+  // Samples mode: the estimator's throughput, estimates a second and worker CPU per estimate (all
+  // the workers do there; in frames mode their CPU is mostly the vision's).
   const estimates = stopped.estimates - estimatesBefore;
-  if (Number.isFinite(estimates) && estimates > 0) {
+  if (MODE === 'samples' && Number.isFinite(estimates) && estimates > 0) {
     const workerCpu = pids.filter(([name]) => name.startsWith('worker')).reduce((a, [name]) => a + ((stopped.procs.get(name)?.cpu ?? NaN) - (before.get(name)?.cpu ?? NaN)), 0);
     console.log(`      workers: ${(estimates / elapsed).toFixed(0)} estimates/s${Number.isFinite(workerCpu) ? `, ${((1000 * workerCpu) / estimates).toFixed(2)} ms of worker CPU each` : ''}`);
   }
