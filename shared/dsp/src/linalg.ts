@@ -2,6 +2,11 @@
 
 /** Solves A x = b for symmetric positive definite A (Cholesky). A is n x n row-major. */
 export function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  return solveCholesky(choleskyFactor(a, n), b, n);
+}
+
+/** The lower-triangular L with A = L Lᵀ (row-major, n x n); RangeError when A is not positive definite. */
+export function choleskyFactor(a: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
@@ -13,6 +18,11 @@ export function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Ar
       } else l[i * n + j] = s / l[j * n + j];
     }
   }
+  return l;
+}
+
+/** Solves L Lᵀ x = b given choleskyFactor's L. */
+export function solveCholesky(l: Float64Array, b: Float64Array, n: number): Float64Array {
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = b[i];
@@ -36,6 +46,8 @@ export function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Ar
 export class Regression {
   private readonly gram: Float64Array;
   private readonly k: number;
+  /** The Gram matrix's Cholesky factor, made once on the first apply (every signal shares it). */
+  private factor: Float64Array | null = null;
 
   constructor(
     private readonly regressors: Float64Array[],
@@ -59,6 +71,12 @@ export class Regression {
     for (let i = 0; i < k; i++) this.gram[i * k + i] += ridge * (this.gram[i * k + i] || 1) + 1e-12;
   }
 
+  /** Coefficients of the fit whose right-hand side (regressors · signal) is `rhs`. */
+  private solve(rhs: Float64Array): Float64Array {
+    this.factor ??= choleskyFactor(this.gram, this.k);
+    return solveCholesky(this.factor, rhs, this.k);
+  }
+
   /** The signal over [from, to) minus its fit on the regressors. */
   apply(signal: Float64Array): Float64Array {
     const { k, from, to, regressors } = this;
@@ -71,7 +89,7 @@ export class Regression {
       for (let t = from; t < to; t++) s += r[t] * signal[t];
       rhs[i] = s;
     }
-    const beta = solveSpd(this.gram, rhs, k);
+    const beta = this.solve(rhs);
     for (let i = 0; i < k; i++) {
       const b = beta[i];
       const r = regressors[i];
@@ -110,9 +128,9 @@ export class Regression {
       rhs1[i] = s1;
       rhs2[i] = s2;
     }
-    const beta0 = solveSpd(this.gram, rhs0, k);
-    const beta1 = solveSpd(this.gram, rhs1, k);
-    const beta2 = solveSpd(this.gram, rhs2, k);
+    const beta0 = this.solve(rhs0);
+    const beta1 = this.solve(rhs1);
+    const beta2 = this.solve(rhs2);
     for (let i = 0; i < k; i++) {
       const b0 = beta0[i];
       const b1 = beta1[i];

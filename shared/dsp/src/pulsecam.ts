@@ -27,7 +27,7 @@ import type { HeartRateEstimate } from './heart-rate.ts';
 import { confidenceOf } from './heart-rate.ts';
 import { Regression } from './linalg.ts';
 import { resampleUniform } from './resample.ts';
-import { hannWindow, nextPowerOfTwo, powerSpectrum, pulseSnr, refinePeak, type PowerSpectrum } from './spectrum.ts';
+import { cachedHann, nextPowerOfTwo, powerSpectrum, pulseSnr, refinePeak, type PowerSpectrum } from './spectrum.ts';
 import { colourOscillation, pulseSignature, type ColourOscillation, type PulseSignature } from './signature.ts';
 import { mean, normalizeByMovingMean, std } from './stats.ts';
 import {
@@ -135,7 +135,7 @@ function posOnNormalized(x: readonly Float64Array[], fs: number): Float64Array {
   const out = new Float64Array(n);
   const s1 = new Float64Array(l);
   const s2 = new Float64Array(l);
-  const win = hannWindow(l);
+  const win = cachedHann(l);
   const hop = Math.max(1, Math.floor(l / 4));
   const [red, green, blue] = x;
   for (let start = 0; ; start += hop) {

@@ -35,7 +35,8 @@ function transformOfSize(size: number): Transform {
 /** Hann windows by length, computed once (read-only to callers). */
 const hannCache = new Map<number, Float64Array>();
 
-function cachedHann(n: number): Float64Array {
+/** hannWindow(n), computed once per length: callers must not write to it. */
+export function cachedHann(n: number): Float64Array {
   let w = hannCache.get(n);
   if (!w) {
     w = hannWindow(n);
