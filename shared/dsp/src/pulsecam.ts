@@ -290,8 +290,7 @@ function viterbi(emissions: Float32Array[], ends: number[], step: number, sigma:
 export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOptions> = {}, history: TrackerHistory | null = null): PulsecamEstimate {
   const n = trace.t.length;
   const seconds = n >= 2 ? trace.t[n - 1] - trace.t[0] : 0;
-  const lowRateGrid = partial.fs === undefined && gridRateFor(seconds > 0 ? (n - 1) / seconds : 0) === LOW_RATE_GRID_HZ;
-  const o = { ...DEFAULT_PULSECAM_OPTIONS, ...partial, ...(lowRateGrid ? { fs: LOW_RATE_GRID_HZ } : {}) };
+  const o = { ...DEFAULT_PULSECAM_OPTIONS, ...partial, fs: partial.fs ?? gridRateFor(seconds > 0 ? (n - 1) / seconds : 0) };
   const none = (reason: HeartRateEstimate['reason'], quality = 0): PulsecamEstimate => ({
     bpm: null,
     quality,

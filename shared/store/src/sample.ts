@@ -11,15 +11,8 @@ export type Rgb = [number, number, number];
 /** The stored form of a measured frame: one schema (contracts' TraceSampleSchema) for workers and devices. */
 export type { TraceSample };
 
-const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
-/** A number as JSON writes it (non-finite: null). */
-const jsonNumber = (v: number) => (Number.isFinite(v) ? String(v) : 'null');
-
-function jsonList(values: readonly number[], digits?: number): string {
-  let out = '[';
-  for (let i = 0; i < values.length; i++) out += (i > 0 ? ',' : '') + jsonNumber(digits === undefined ? values[i] : round(values[i], digits));
-  return `${out}]`;
-}
+const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+const roundRgb = (c: readonly number[]) => c.map((v) => round(v));
 
 /**
  * The first stored form, JSON text: `{ t, s, r?, n?, b?, p? }` (colours to 3 decimals, pose to 4;
@@ -27,12 +20,14 @@ function jsonList(values: readonly number[], digits?: number): string {
  * binary form does not hold (regions, pixels or pose of another length than the schema's).
  */
 export function encodeSampleJson(sample: TraceSample): string {
-  let out = `{"t":${jsonNumber(sample.t)},"s":${jsonList(sample.skin, 3)}`;
-  if (sample.regions) out += `,"r":[${sample.regions.map((c) => jsonList(c, 3)).join(',')}]`;
-  if (sample.pixels) out += `,"n":${jsonList(sample.pixels)}`;
-  if (sample.background) out += `,"b":${jsonList(sample.background, 3)}`;
-  if (sample.pose) out += `,"p":${jsonList(sample.pose, 4)}`;
-  return `${out}}`;
+  return JSON.stringify({
+    t: sample.t,
+    s: roundRgb(sample.skin),
+    ...(sample.regions ? { r: sample.regions.map(roundRgb) } : {}),
+    ...(sample.pixels ? { n: sample.pixels } : {}),
+    ...(sample.background ? { b: roundRgb(sample.background) } : {}),
+    ...(sample.pose ? { p: sample.pose.map((v) => round(v, 4)) } : {}),
+  });
 }
 
 /**

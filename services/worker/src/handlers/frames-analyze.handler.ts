@@ -99,7 +99,7 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
   if (fresh) {
     estimate = savedEstimate(meta) as ResultOf<'session.estimate'>;
   } else {
-    estimate = await estimateAndKeep(ctx, id, Math.max(meta.lastFrameTs ?? -Infinity, newestTs));
+    estimate = await estimateAndKeep(ctx, id, Math.max(meta.lastFrameTs ?? -Infinity, newestTs), await ctx.store.timeline(id));
   }
   return { session_id: id, frames: results, estimate, processing_ms: Math.round((performance.now() - started) * 10) / 10 };
 }

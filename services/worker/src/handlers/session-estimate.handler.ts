@@ -5,13 +5,11 @@ import type { Handler, HandlerContext } from './context.ts';
 import { permanentFailure } from './errors.ts';
 
 /**
- * Estimates a session from its stored trace and keeps the answer, handing on the tracker windows
- * the previous estimate analysed (one Redis read for trace and windows, unless the caller read
- * them already; one Lua step to save).
+ * Estimates a session from its stored trace (as the caller read it, with the tracker windows the
+ * previous estimate analysed) and keeps the answer and the windows (one Lua step).
  */
-export async function estimateAndKeep(ctx: HandlerContext, sessionId: string, lastFrameTs: number | null, read?: Timeline): Promise<Estimate> {
+export async function estimateAndKeep(ctx: HandlerContext, sessionId: string, lastFrameTs: number | null, timeline: Timeline): Promise<Estimate> {
   const started = performance.now();
-  const timeline = read ?? (await ctx.store.timeline(sessionId));
   const { estimate, tracker } = estimateSessionTracked(timeline.samples, { lastFrameTs, noFaceTimes: timeline.noFaceTimes }, ctx.estimate, timeline.tracker);
   // An estimate that analysed nothing (too little signal, face lost) hands back the windows it got: they stay as stored.
   await ctx.store.saveEstimate(sessionId, estimate, lastFrameTs, tracker === timeline.tracker ? undefined : tracker);
