@@ -70,9 +70,12 @@ function valuesOf(flags: number): number {
 export function encodeSample(sample: TraceSample): Buffer | string {
   if (!binaryShapeFits(sample)) return encodeSampleJson(sample);
   const flags = (sample.regions ? HAS_REGIONS : 0) | (sample.pixels ? HAS_PIXELS : 0) | (sample.background ? HAS_BACKGROUND : 0) | (sample.pose ? HAS_POSE : 0);
-  const out = Buffer.alloc(HEAD + 8 * valuesOf(flags));
+  // From Node's shared pool (Buffer.alloc would make an ArrayBuffer per sample): every byte is
+  // written below, the head's padding included.
+  const out = Buffer.allocUnsafe(HEAD + 8 * valuesOf(flags));
   out[0] = BINARY_FORMAT;
   out[1] = flags;
+  out.fill(0, 2, 8);
   out.writeDoubleLE(sample.t + 0, 8);
   let at = HEAD;
   const put = (v: number, digits?: number) => {
@@ -119,17 +122,30 @@ function decodeBinary(b: Buffer): TraceSample | { t: number } {
   const t = scratch[1];
   if (flags & NO_FACE) return { t };
   let at = HEAD / 8;
-  const rgb = (): Rgb => {
-    const v: Rgb = [valueAt(at), valueAt(at + 1), valueAt(at + 2)];
+  const skin = rgbAt(at);
+  at += 3;
+  let regions: [Rgb, Rgb, Rgb] | undefined;
+  if (flags & HAS_REGIONS) {
+    regions = [rgbAt(at), rgbAt(at + 3), rgbAt(at + 6)];
+    at += 9;
+  }
+  let pixels: Rgb | undefined;
+  if (flags & HAS_PIXELS) {
+    pixels = rgbAt(at);
     at += 3;
-    return v;
-  };
-  const skin = rgb();
-  const regions = flags & HAS_REGIONS ? ([rgb(), rgb(), rgb()] as [Rgb, Rgb, Rgb]) : undefined;
-  const pixels = flags & HAS_PIXELS ? rgb() : undefined;
-  const background = flags & HAS_BACKGROUND ? rgb() : undefined;
+  }
+  let background: Rgb | undefined;
+  if (flags & HAS_BACKGROUND) {
+    background = rgbAt(at);
+    at += 3;
+  }
   const pose = flags & HAS_POSE ? ([valueAt(at), valueAt(at + 1), valueAt(at + 2), valueAt(at + 3)] as [number, number, number, number]) : undefined;
   return { t, skin, regions, pixels, background, pose };
+}
+
+/** Three numbers of the scratch copy from `index` (a module-level function: a closure per decoded sample cost more than the decoding). */
+function rgbAt(index: number): Rgb {
+  return [valueAt(index), valueAt(index + 1), valueAt(index + 2)];
 }
 
 /** The scratch copy's number at `index`; NaN (stored for a value JSON would have written as null) reads as null. */

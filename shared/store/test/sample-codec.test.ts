@@ -42,6 +42,7 @@ describe('stored sample encoding', () => {
         const stored = encodeSample(s);
         assert.ok(Buffer.isBuffer(stored), 'a sample of the schema shape is stored binary');
         assert.notEqual(stored[0], '{'.charCodeAt(0));
+        assert.deepEqual([...stored.subarray(2, 8)], [0, 0, 0, 0, 0, 0], 'the head is padded with zeros (the same sample is always the same bytes)');
         assert.deepEqual(decodeEntry(stored), decodeEntry(reference(s)));
       }),
       { numRuns: 500 },
