@@ -33,6 +33,7 @@ import { mean, normalizeByMovingMean, std } from './stats.ts';
 import {
   AGREEMENT_FLOOR,
   FULL_RATE_GRID_HZ,
+  GRID_HYSTERESIS_FPS,
   HARMONIC_WEIGHT,
   LOW_RATE_GRID_BELOW_FPS,
   LOW_RATE_GRID_HZ,
@@ -70,7 +71,7 @@ export interface RichTrace {
 }
 
 export interface PulsecamOptions {
-  /** Rate (Hz) of the uniform grid the trace is resampled onto; unset: gridRateFor() of the trace's own rate. */
+  /** Rate (Hz) of the uniform grid the trace is resampled onto; unset: gridRateFor() of the trace's own rate (and the history's grid). */
   fs: number;
   windowSeconds: number;
   minSeconds: number;
@@ -118,8 +119,14 @@ export interface PulsecamEstimate extends HeartRateEstimate {
 
 const EMPTY = new Float64Array(0);
 
-/** The grid for a trace measured at `fps` frames a second: 30 Hz, or 15 below 20 fps (tuning.ts, LOW_RATE_GRID_HZ). */
-export function gridRateFor(fps: number): number {
+/**
+ * The grid for a trace measured at `fps` frames a second: 30 Hz, or 15 below 20 fps (tuning.ts,
+ * LOW_RATE_GRID_HZ). `previous`, the grid the trace's previous estimate used, is kept while the
+ * rate is within GRID_HYSTERESIS_FPS of the boundary.
+ */
+export function gridRateFor(fps: number, previous?: number): number {
+  const known = previous === LOW_RATE_GRID_HZ || previous === FULL_RATE_GRID_HZ;
+  if (known && Math.abs(fps - LOW_RATE_GRID_BELOW_FPS) <= GRID_HYSTERESIS_FPS) return previous;
   return fps > 0 && fps < LOW_RATE_GRID_BELOW_FPS ? LOW_RATE_GRID_HZ : FULL_RATE_GRID_HZ;
 }
 
@@ -229,6 +236,12 @@ function trackerLayout(o: PulsecamOptions, projections: number, refs: number, wi
   return [TRACKER_LAYOUT_VERSION, o.fs, windowLength, o.stepSeconds, o.historySeconds, o.bandHz.join('-'), spectrumSizeAt(o.fs), projections, refs].join('|');
 }
 
+/** The grid (Hz) a history's windows were analysed on (trackerLayout's second field); undefined for none. */
+function gridOfLayout(history: TrackerHistory | null): number | undefined {
+  const fs = history ? Number(history.layout.split('|')[1]) : Number.NaN;
+  return Number.isFinite(fs) ? fs : undefined;
+}
+
 /** Index of the first value >= x in an ascending list. */
 function lowerBound(values: ArrayLike<number>, x: number): number {
   let lo = 0;
@@ -290,7 +303,7 @@ function viterbi(emissions: Float32Array[], ends: number[], step: number, sigma:
 export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOptions> = {}, history: TrackerHistory | null = null): PulsecamEstimate {
   const n = trace.t.length;
   const seconds = n >= 2 ? trace.t[n - 1] - trace.t[0] : 0;
-  const o = { ...DEFAULT_PULSECAM_OPTIONS, ...partial, fs: partial.fs ?? gridRateFor(seconds > 0 ? (n - 1) / seconds : 0) };
+  const o = { ...DEFAULT_PULSECAM_OPTIONS, ...partial, fs: partial.fs ?? gridRateFor(seconds > 0 ? (n - 1) / seconds : 0, gridOfLayout(history)) };
   const none = (reason: HeartRateEstimate['reason'], quality = 0): PulsecamEstimate => ({
     bpm: null,
     quality,

@@ -24,6 +24,13 @@ export const SPECTRUM_SIZE = 2048;
 export const FULL_RATE_GRID_HZ = 30;
 export const LOW_RATE_GRID_HZ = 15;
 export const LOW_RATE_GRID_BELOW_FPS = 20;
+/**
+ * A live trace measured within this many frames a second of LOW_RATE_GRID_BELOW_FPS keeps the grid
+ * its previous estimate used: a camera at about 20 fps (its measured rate wandering 19.8-20.2)
+ * would otherwise switch grids between estimates, and each switch discards the tracker's kept
+ * windows (they are analysed on one grid) and analyses the whole buffer again.
+ */
+export const GRID_HYSTERESIS_FPS = 2;
 
 /**
  * Pulsecam's band-pass before normalisation: the pulse band widened by this much below (Hz; a

@@ -76,7 +76,7 @@ describe('Pulsecam estimator', () => {
   });
 
   test('a slow trace (10-19 fps) is analysed on the 15 Hz grid, a faster one on 30 Hz, and both find the pulse', () => {
-    assert.deepEqual([5, 10, 15, 19.9, 20, 25, 30, 60].map(gridRateFor), [15, 15, 15, 15, 30, 30, 30, 30]);
+    assert.deepEqual([5, 10, 15, 19.9, 20, 25, 30, 60].map((fps) => gridRateFor(fps)), [15, 15, 15, 15, 30, 30, 30, 30]);
     for (const [fps, grid] of [[10, 15], [15, 15], [24, 30], [30, 30]]) {
       for (const bpm of [48, 75, 140]) {
         const base = pulsingTrace({ bpm, seconds: 20, fps, noise: 0.1, seed: bpm + fps });
@@ -85,6 +85,28 @@ describe('Pulsecam estimator', () => {
         assert.ok(e.bpm !== null && Math.abs(e.bpm - bpm) < 1.5, `${fps} fps, ${bpm} bpm: got ${e.bpm}`);
       }
     }
+  });
+
+  test("a live trace near 20 fps keeps its previous estimate's grid (and so its kept windows) instead of switching", () => {
+    // Within GRID_HYSTERESIS_FPS (2) of 20 fps the previous grid stands; farther out, the rate decides.
+    assert.deepEqual([18, 19.9, 20.1, 22].map((fps) => gridRateFor(fps, 15)), [15, 15, 15, 15]);
+    assert.deepEqual([18, 19.9, 20.1, 22].map((fps) => gridRateFor(fps, 30)), [30, 30, 30, 30]);
+    assert.deepEqual([17.9, 22.1].map((fps) => gridRateFor(fps, 30)), [15, 30]);
+    assert.deepEqual([17.9, 22.1].map((fps) => gridRateFor(fps, 15)), [15, 30]);
+    assert.equal(gridRateFor(20.5, 12), 30, 'not one of the grids: ignored');
+    const skinOf = (x: ReturnType<typeof pulsingTrace>): RichTrace => ({ t: x.t, skin: [x.r, x.g, x.b] });
+    const before = pulsingTrace({ bpm: 72, seconds: 20, fps: 19.6, noise: 0.1, seed: 5 });
+    const first = estimatePulsecam(skinOf(before));
+    assert.equal(first.fs, 15);
+    // The camera's measured rate wanders above 20: afresh that would be the 30 Hz grid.
+    const after = pulsingTrace({ bpm: 72, seconds: 20, fps: 20.4, noise: 0.1, seed: 6 });
+    assert.equal(estimatePulsecam(skinOf(after)).fs, 30);
+    const next = estimatePulsecam(skinOf(after), {}, first.history);
+    assert.equal(next.fs, 15, 'the previous grid is kept');
+    assert.ok(next.bpm !== null && Math.abs(next.bpm - 72) < 1.5, `got ${next.bpm}`);
+    // Well past the boundary the rate decides again.
+    const faster = pulsingTrace({ bpm: 72, seconds: 20, fps: 24, noise: 0.1, seed: 7 });
+    assert.equal(estimatePulsecam(skinOf(faster), {}, first.history).fs, 30);
   });
 
   test('a caller-chosen grid is kept whatever the trace rate', () => {
