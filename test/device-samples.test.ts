@@ -107,19 +107,20 @@ describe('rich device samples through the service', { timeout: 600_000 }, () => 
   test('malformed observations: 400 problem+json naming the field; plain samples still work', async () => {
     const created = (await (await post('/create-session', {})).json()) as { session_id: string };
     const id = created.session_id;
-    const refuse = async (sample: unknown, field: string) => {
+    const refuse = async (sample: unknown, field: string, message?: string) => {
       const res = await post(`/session/${id}/samples`, { samples: [sample] });
       const body = (await res.json()) as { code: string; errors: { field: string; message: string }[] };
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8');
       assert.equal(body.code, 'validation_failed');
-      assert.ok(body.errors.some((e) => e.field === field), `expected ${field}, got ${JSON.stringify(body.errors)}`);
+      assert.ok(body.errors.some((e) => e.field === field && (message === undefined || e.message === message)), `expected ${field} (${message ?? 'any message'}), got ${JSON.stringify(body.errors)}`);
     };
     await refuse({ timestamp: 1, face: true, skin: [1, 2, 3], regions: [[1, 2, 3], [4, 5, 300], [1, 2, 3]] }, 'samples.0.regions.1.2');
     await refuse({ timestamp: 1, face: true }, 'samples.0.skin');
-    await refuse({ timestamp: 1, face: false, skin: [1, 2, 3] }, 'samples.0.face');
+    await refuse({ timestamp: 1, face: false, skin: [1, 2, 3] }, 'samples.0.skin', 'a frame without a face carries no colours or pose');
+    await refuse({ timestamp: 1, skin: [1, 2, 3] }, 'samples.0.face');
     await refuse({ timestamp: 1, face: true, skin: [1, 2, 3], pose: [10, 10, -4, 0] }, 'samples.0.pose.2');
-    await refuse({ timestamp: 1, face: true, skin: [1, 2, 3], mouth: [1, 2, 3] }, 'samples.0');
+    await refuse({ timestamp: 1, face: true, skin: [1, 2, 3], mouth: [1, 2, 3] }, 'samples.0.mouth');
     await refuse({ timestamp: 1, r: 300, g: 1, b: 1 }, 'samples.0.r');
     const plain = await post(`/session/${id}/samples`, { samples: [{ timestamp: 1, r: 120, g: 90, b: 80 }, { timestamp: 34, face: false }] });
     const body = (await plain.json()) as { accepted: number; stored: number };

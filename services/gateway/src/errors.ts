@@ -74,6 +74,8 @@ interface Issue {
   path: PropertyKey[];
   message: string;
   code?: string;
+  /** An `unrecognized_keys` issue's keys. */
+  keys?: string[];
   /** An `invalid_union` issue's issues, per alternative. */
   errors?: Issue[][];
 }
@@ -89,6 +91,8 @@ export function fieldErrorsOf(issues: readonly Issue[]): FieldError[] {
       const closest = [...i.errors].sort((a, b) => a.length - b.length)[0];
       return fieldErrorsOf(closest.map((e) => ({ ...e, path: [...i.path, ...e.path] })));
     }
-    return [{ field: i.path.map(String).join('.') || '(body)', message: i.message }];
+    // A key the schema does not know is the field to name (`samples.0.mouth`), not its object.
+    const paths = i.code === 'unrecognized_keys' && i.keys && i.keys.length > 0 ? i.keys.map((k) => [...i.path, k]) : [i.path];
+    return paths.map((path) => ({ field: path.map(String).join('.') || '(body)', message: i.message }));
   });
 }

@@ -1159,16 +1159,19 @@ export interface components {
             /** @description Breaths per minute; null where the benchmark shows it is not accurate (at present: always, see the README). */
             rate: number | null;
         } | null;
-        /** @description One frame measured on the device by the same vision code the workers run. */
-        RichSample: {
+        /** @description A frame in which the device found a face: its colours, and optionally its regions, pixels, background and pose. */
+        RichSampleWithFace: {
             /** @description [r, g, b] of the scene outside the face. */
             background?: [
                 number,
                 number,
                 number
             ];
-            /** @description Whether a face was found in the frame; false: no colours (the frame still counts, as a frame without a face). */
-            face: boolean;
+            /**
+             * @description A face was found in the frame.
+             * @enum {boolean}
+             */
+            face: true;
             /** @description Skin pixels behind each region's mean. */
             pixels?: [
                 number,
@@ -1200,12 +1203,22 @@ export interface components {
                     number
                 ]
             ];
-            /** @description [r, g, b] mean over the skin regions (required when face is true). */
-            skin?: [
+            /** @description [r, g, b] mean over the skin regions. */
+            skin: [
                 number,
                 number,
                 number
             ];
+            /** @description Capture time of the frame, ms (any origin, increasing). */
+            timestamp: number;
+        };
+        /** @description A frame in which the device found no face: its time only (it still counts, as a frame without a face). */
+        RichSampleWithoutFace: {
+            /**
+             * @description No face was found in the frame.
+             * @enum {boolean}
+             */
+            face: false;
             /** @description Capture time of the frame, ms (any origin, increasing). */
             timestamp: number;
         };
@@ -1269,7 +1282,7 @@ export interface components {
          */
         SamplesRequest: {
             /** @description One entry per frame, measured on the device, in either form: rich (the observation a worker makes: face found, skin, regions, pose, background) or plain ({timestamp, r, g, b}). Any frame rate from 10 to 60 fps. */
-            samples: (components["schemas"]["RichSample"] | components["schemas"]["PlainSample"])[];
+            samples: (components["schemas"]["RichSampleWithFace"] | components["schemas"]["RichSampleWithoutFace"] | components["schemas"]["PlainSample"])[];
         };
         SamplesResponse: {
             /** @description Samples that fit the session timeline (stored now, or already stored by an earlier send of the same capture time). */

@@ -25,25 +25,42 @@ export const TraceSampleSchema = z.object({
 
 export type TraceSample = z.infer<typeof TraceSampleSchema>;
 
-/** A device's frame: the stored form with the capture time as `timestamp`, and whether a face was found. */
-export const RichSample = z
+const Timestamp = z.number().finite().nonnegative().meta({ description: 'Capture time of the frame, ms (any origin, increasing).' });
+
+/**
+ * A device's frame with a face: the stored form with the capture time as `timestamp`. Strict, and
+ * `face` is the literal true: a frame that says `face: false` and carries colours is refused
+ * (naming `face`) rather than read as either form.
+ */
+const FaceFrame = z
   .object({
-    timestamp: z.number().finite().nonnegative().meta({ description: 'Capture time of the frame, ms (any origin, increasing).' }),
-    face: z.boolean().meta({ description: 'Whether a face was found in the frame; false: no colours (the frame still counts, as a frame without a face).' }),
-    skin: TraceSampleSchema.shape.skin.optional().meta({ description: '[r, g, b] mean over the skin regions (required when face is true).' }),
+    timestamp: Timestamp,
+    face: z.literal(true, {
+      error: (issue) => (issue.input === false ? 'a frame without a face carries no colours or pose' : 'true for a frame with colours, false for a frame without a face'),
+    }).meta({ description: 'A face was found in the frame.' }),
+    skin: TraceSampleSchema.shape.skin.meta({ description: '[r, g, b] mean over the skin regions.' }),
     regions: TraceSampleSchema.shape.regions.meta({ description: '[[r, g, b] x 3]: forehead, left cheek, right cheek.' }),
     pixels: TraceSampleSchema.shape.pixels.meta({ description: 'Skin pixels behind each region\'s mean.' }),
     background: TraceSampleSchema.shape.background.meta({ description: '[r, g, b] of the scene outside the face.' }),
     pose: TraceSampleSchema.shape.pose.meta({ description: '[centre x, centre y, eye distance, roll]: pixels of the device\'s frame, radians.' }),
   })
   .strict()
-  .superRefine((s, ctx) => {
-    if (s.face && !s.skin) ctx.addIssue({ code: 'custom', path: ['skin'], message: 'required when face is true' });
-    if (!s.face && (s.skin || s.regions || s.pixels || s.background || s.pose)) {
-      ctx.addIssue({ code: 'custom', path: ['face'], message: 'a frame without a face carries no colours or pose' });
-    }
-  })
-  .meta({ id: 'RichSample', description: 'One frame measured on the device by the same vision code the workers run.' });
+  .meta({ id: 'RichSampleWithFace', description: 'A frame in which the device found a face: its colours, and optionally its regions, pixels, background and pose.' });
+
+/** A device's frame in which no face was found: its time only (the frame still counts, as a frame without a face). */
+const NoFaceFrame = z.strictObject(
+  { timestamp: Timestamp, face: z.literal(false).meta({ description: 'No face was found in the frame.' }) },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'a frame without a face carries no colours or pose' : undefined) },
+).meta({ id: 'RichSampleWithoutFace', description: 'A frame in which the device found no face: its time only (it still counts, as a frame without a face).' });
+
+/**
+ * A device's frame: what the workers' vision code observed of it. Stated by structure alone (no
+ * refinement), so the JSON Schema written from it says everything this schema checks; the
+ * gateway's compiled check of a post relies on that.
+ */
+export const RichSample = z
+  .union([FaceFrame, NoFaceFrame])
+  .meta({ id: 'RichSample', description: 'One frame measured on the device by the same vision code the workers run: `face: true` with its colours (and optionally regions, pixels, background, pose), or `face: false` alone.' });
 
 export const PlainSample = z
   .object({
@@ -61,11 +78,12 @@ export type PlainSample = z.infer<typeof PlainSample>;
 /** A measured frame as a device sends it (the stored form, with its time as `timestamp`). */
 export function richSampleOf(sample: TraceSample): RichSample {
   const { t, ...colours } = sample;
-  return { timestamp: t, face: true, ...colours };
+  return { timestamp: t, face: true as const, ...colours };
 }
 
 /** A device's frame as the trace stores it (the inverse of richSampleOf); null for a frame without a face. */
 export function traceSampleOfRich(sample: RichSample): TraceSample | null {
-  const { timestamp, face, skin, ...colours } = sample;
-  return face && skin ? { t: timestamp, skin, ...colours } : null;
+  if (!sample.face) return null;
+  const { timestamp, face: _face, ...colours } = sample;
+  return { t: timestamp, ...colours };
 }

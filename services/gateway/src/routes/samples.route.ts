@@ -15,7 +15,7 @@ import { ApiError } from '../errors.ts';
 import { apiErrorFromJob } from '../job-errors.ts';
 import { arrivalOf } from '../request-arrival.ts';
 import { openSession } from '../session-access.ts';
-import { parseOrThrow } from '../validate.ts';
+import { parseJsonOrThrow, parseOrThrow } from '../validate.ts';
 import { SessionIdParam } from './params.ts';
 
 /**
@@ -52,7 +52,7 @@ export function samplesRouter(deps: RouteDeps): Router {
   router.post('/session/:id/samples', async (req, res) => {
     const { id } = parseOrThrow(SessionIdParam, req.params);
     if (!req.is('application/json')) throw new ApiError('unsupported_media_type', `send application/json, not ${req.headers['content-type'] ?? 'no content type'}`);
-    const body = parseOrThrow(SamplesRequest, req.body);
+    const body = parseJsonOrThrow(SamplesRequest, req.body);
     const times = body.samples.map((s, i) => ({ timestamp: s.timestamp, t: s.timestamp, field: `samples.${i}.timestamp` }));
     const client = clientOf(res);
     const meta = await openSession(store, id, req, client);
