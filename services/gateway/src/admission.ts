@@ -77,8 +77,9 @@ export async function admitFrames(store: SessionStore, meta: SessionMeta, frames
 
 /**
  * How a samples post is answered: `fresh`, a new estimate made for it (a job it waits for);
- * otherwise the session's newest estimate, with (`refresh`) or without (`reuse`, `defer`) a
- * background job that brings it up to date for the posts that follow.
+ * otherwise the session's newest estimate, with (`refresh`: the session is marked due) or
+ * without (`reuse`, `defer`) a background estimate that brings it up to date for the posts that
+ * follow.
  */
 export type SamplesEstimate = 'fresh' | 'reuse' | 'refresh' | 'defer';
 
@@ -91,19 +92,27 @@ export interface SamplesEstimateLimits {
   maxQueuedJobs: number;
 }
 
+/** How far behind the workers are: what the samples policy reads (shared readings, see JobQueue.waiting and DueEstimates.count). */
+export interface Backlog {
+  /** Jobs waiting for a worker. */
+  waiting(): Promise<number>;
+  /** Sessions marked due for a background estimate, not yet taken by a worker. */
+  due(): Promise<number>;
+}
+
 /**
  * Whether a samples post gets a fresh estimate. `reuse`: the samples sent since the session's
- * newest estimate cover less than the interval (no job, no queue reading). Otherwise the queue
- * decides. While at most half the queue limit waits, the post waits for a fresh estimate
- * (`fresh`). While more wait, a session whose estimate is younger than the age limit is answered
- * with it at once (`defer`), and once the estimate is half that age, a background job (one per
- * session at a time, while the queue is within its limit) brings it up to date for the next posts
- * (`refresh`): under load nobody waits for the workers, and each session is estimated about as
- * often as the age limit needs. A session with no estimate, or an older one, waits for a fresh
- * one, and past the limit gets a fast 503.
+ * newest estimate cover less than the interval (no job, no reading). Otherwise the backlog
+ * decides. While it is at most half the queue limit (jobs waiting plus sessions due), the post
+ * waits for a fresh estimate (`fresh`). While it is larger, a session whose estimate is younger
+ * than the age limit is answered with it at once (`defer`), and once the estimate is half that
+ * age the session is marked due (`refresh`): the workers renew due sessions oldest estimate
+ * first (DueEstimates), so under load nobody waits for the workers and each session is estimated
+ * about as often as the age limit needs. A session with no estimate, or an older one, waits for a
+ * fresh one, and past the queue limit gets a fast 503.
  */
 export async function planSamplesEstimate(
-  jobs: JobQueue,
+  backlog: Backlog,
   meta: Pick<SessionMeta, 'lastEstimateJson' | 'estimatedThroughTs' | 'estimatedAt'>,
   newestSent: number,
   limits: SamplesEstimateLimits,
@@ -111,14 +120,12 @@ export async function planSamplesEstimate(
 ): Promise<SamplesEstimate> {
   const hasEstimate = meta.lastEstimateJson !== null && meta.estimatedThroughTs !== null;
   if (hasEstimate && newestSent - meta.estimatedThroughTs! < limits.intervalMs) return 'reuse';
-  const waiting = await jobs.waiting();
+  const [waiting, due] = await Promise.all([backlog.waiting(), backlog.due()]);
   const young = hasEstimate && meta.estimatedAt !== null && now - meta.estimatedAt < limits.maxAgeMs;
-  if (young && waiting > limits.maxQueuedJobs / 2) {
-    // Refreshed once half its allowed age has passed: often enough that it is renewed before it
-    // is too old to give, rarely enough that the estimates the workers make under load are the
-    // ones needed.
-    const due = now - meta.estimatedAt! >= limits.maxAgeMs / 2;
-    return due && waiting <= limits.maxQueuedJobs ? 'refresh' : 'defer';
+  if (young && waiting + due > limits.maxQueuedJobs / 2) {
+    // Due once half its allowed age has passed: renewed before it is too old to give, and the
+    // estimates the workers make under load are the ones needed.
+    return now - meta.estimatedAt! >= limits.maxAgeMs / 2 ? 'refresh' : 'defer';
   }
   refuseIfOverloaded(waiting, limits.maxQueuedJobs);
   return 'fresh';

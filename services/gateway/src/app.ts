@@ -1,7 +1,7 @@
 /** The Express application, without listen(): tests and main.ts both build it from their deps. */
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import multer from 'multer';
-import { ApiKeyStore, isRedisUnavailable, VideoStore, WorkLedger } from '@pulsecam/store';
+import { ApiKeyStore, DueEstimates, isRedisUnavailable, VideoStore, WorkLedger } from '@pulsecam/store';
 import { clientOf, identifyClient } from './client-identity.ts';
 import type { GatewayDeps, RouteDeps } from './deps.ts';
 import { ApiError, redisUnavailable } from './errors.ts';
@@ -28,6 +28,7 @@ export function createApp(gatewayDeps: GatewayDeps): express.Express {
     ...gatewayDeps,
     keys: new ApiKeyStore(redis, config.KEY_PREFIX),
     ledger: new WorkLedger(redis, config.KEY_PREFIX),
+    dueEstimates: new DueEstimates(redis, config.KEY_PREFIX),
     rates: new ClientRateLimits(redis, config.KEY_PREFIX),
     videos: new VideoJobs(redis, config.KEY_PREFIX, new VideoStore(redis, config.KEY_PREFIX)),
   };

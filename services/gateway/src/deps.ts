@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '@pulsecam/config';
-import type { ApiKeyStore, SessionStore, WorkLedger } from '@pulsecam/store';
+import type { ApiKeyStore, DueEstimates, SessionStore, WorkLedger } from '@pulsecam/store';
 import type { ClientRateLimits } from './rate-limits.ts';
 import type { JobQueue } from './job-queue.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -28,6 +28,8 @@ export interface GatewayDeps {
 export interface RouteDeps extends GatewayDeps {
   keys: ApiKeyStore;
   ledger: WorkLedger;
+  /** Sessions due for a background estimate (samples posts while the workers are behind). */
+  dueEstimates: DueEstimates;
   rates: ClientRateLimits;
   videos: VideoJobs;
 }

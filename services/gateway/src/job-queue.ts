@@ -88,16 +88,6 @@ export class JobQueue {
     return this.waitingReading;
   }
 
-  /**
-   * Adds a job nobody waits for, at most one per `key` at a time: while a job of that key is
-   * waiting or running, adding another is a no-op (BullMQ ignores a job id it already holds;
-   * like a synchronous job's, it is removed when it finishes, so the next one can be added).
-   */
-  async addOnce<K extends JobName>(name: K, payload: PayloadOf<K>, key: string): Promise<void> {
-    const data = jobs[name].payload.parse(payload);
-    await this.queue.add(name, data, this.jobOptions(`${name.replace(/\W/g, '-')}-${key}`, false));
-  }
-
   /** Adds a job whose result is fetched later with GET /jobs/{id}. */
   async enqueue<K extends JobName>(name: K, payload: PayloadOf<K>, jobId: string = randomUUID()): Promise<string> {
     const data = jobs[name].payload.parse(payload);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { loadGatewayConfig } from '@pulsecam/config';
 import { loadOrExit, onShutdown } from '@pulsecam/lifecycle';
-import { ApiKeyStore, connectRedis, connectRequestRedis, SessionStore } from '@pulsecam/store';
+import { ApiKeyStore, connectRedis, connectRequestRedis, DueEstimates, SessionStore } from '@pulsecam/store';
 import { createApp } from './app.ts';
 import { JobQueue } from './job-queue.ts';
 import { GatewayMetrics } from './metrics.ts';
@@ -58,9 +58,11 @@ async function main(): Promise<void> {
     return 0;
   });
   if (adopted > 0) log.info({ keys: adopted }, 'API keys moved to hash-tagged key names');
+  const dueEstimates = new DueEstimates(redis, config.KEY_PREFIX);
   const metrics = new GatewayMetrics({
     queueCounts: () => jobs.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
     activeSessions: () => store.count(),
+    dueEstimates: () => dueEstimates.count(),
   });
   const lifecycle = { shuttingDown: false };
   const app = createApp({ config, redis, jobs, store, metrics, log, version: version(), startedAt: Date.now(), lifecycle });

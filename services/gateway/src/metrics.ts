@@ -4,6 +4,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface MetricSources {
   queueCounts: () => Promise<Record<string, number>>;
   activeSessions: () => Promise<number>;
+  /** Sessions marked due for a background estimate, not yet taken by a worker. */
+  dueEstimates: () => Promise<number>;
 }
 
 export class GatewayMetrics {
@@ -30,7 +32,7 @@ export class GatewayMetrics {
   });
   readonly estimatesDeferred = new Counter({
     name: 'pulsecam_estimates_deferred_total',
-    help: 'Samples posts answered at once with the session\'s newest estimate because the workers were behind (SAMPLES_MAX_ESTIMATE_AGE_MS), by whether a background estimate was queued (queued; not_queued: the estimate is younger than half that age, or the queue is past MAX_QUEUED_JOBS).',
+    help: 'Samples posts answered at once with the session\'s newest estimate because the workers were behind (SAMPLES_MAX_ESTIMATE_AGE_MS), by whether the session was marked due for a background estimate by this post (queued; not_queued: the estimate is younger than half that age, or the session was marked already).',
     labelNames: ['refresh'] as const,
     registers: [this.registry],
   });
@@ -51,6 +53,14 @@ export class GatewayMetrics {
       async collect() {
         const counts = await sources.queueCounts();
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: 'pulsecam_estimates_due',
+      help: 'Sessions marked due for a background estimate (samples posts while the workers are behind), not yet taken by a worker: with the queue, how far behind the workers are.',
+      registers: [this.registry],
+      async collect() {
+        this.set(await sources.dueEstimates());
       },
     });
     new Gauge({

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { loadGatewayConfig } from '@pulsecam/config';
-import { sessionKeys } from '@pulsecam/contracts';
-import { beat, connectRedis, SessionStore } from '@pulsecam/store';
+import { dueEstimatesKey, sessionKeys } from '@pulsecam/contracts';
+import { beat, connectRedis, DueEstimates, SessionStore } from '@pulsecam/store';
 import type { Redis } from 'ioredis';
 import { createApp } from '../src/app.ts';
 import { JobQueue } from '../src/job-queue.ts';
@@ -49,7 +49,7 @@ describe('gateway HTTP API (no workers)', () => {
     store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: 3, bufferSeconds: 30, bufferMaxSamples: 100 });
     jobs = new JobQueue({ connection: redis, eventsConnection: connectRedis(url), prefix, asyncResultTtlSeconds: 60 });
     await jobs.ready();
-    const metrics = new GatewayMetrics({ queueCounts: () => jobs.queue.getJobCounts('waiting', 'active'), activeSessions: () => store.count() });
+    const metrics = new GatewayMetrics({ queueCounts: () => jobs.queue.getJobCounts('waiting', 'active'), activeSessions: () => store.count(), dueEstimates: () => new DueEstimates(redis, prefix).count() });
     const app = createApp({ config, redis, jobs, store, metrics, log: pino({ level: 'silent' }), version: '9.9.9', startedAt: Date.now(), lifecycle });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -245,8 +245,10 @@ describe('gateway HTTP API (no workers)', () => {
     await req('DELETE', `/session/${id}`);
   });
 
-  test('while the workers are behind, a samples post with a young estimate is stored and answered with it at once (and a background estimate queued, one per session); with an old one, or none, a fast 503', async () => {
+  test('while the workers are behind, a samples post with a young estimate is stored and answered with it at once (and the session marked due for a background estimate, once); with an old one, or none, a fast 503', async () => {
     await jobs.queue.obliterate({ force: true });
+    const due = new DueEstimates(redis, prefix);
+    const dueKey = dueEstimatesKey(prefix);
     const sessionWith = async () => (await req('POST', '/create-session')).body.session_id as string;
     const [young, none] = [await sessionWith(), await sessionWith()];
     const estimate = {
@@ -255,6 +257,7 @@ describe('gateway HTTP API (no workers)', () => {
     };
     // What a worker keeps after estimating the session through capture time 10 s.
     await store.saveEstimate(young, estimate, 10_000);
+    const estimatedAt = (await store.meta(young))!.estimatedAt!;
     const post = (id: string, from: number) =>
       req('POST', `/session/${id}/samples`, { samples: Array.from({ length: 10 }, (_, i) => ({ timestamp: from + 100 * i, r: 150, g: 110, b: 90 })) });
     // No workers: one job waits, more than half of MAX_QUEUED_JOBS (1) but not past it.
@@ -265,27 +268,29 @@ describe('gateway HTTP API (no workers)', () => {
     assert.ok(deferred.body.estimate_age_ms >= 1);
     assert.equal(deferred.body.stored, 10);
     assert.equal((await store.trace(young)).length, 10, 'the samples are kept for the next estimate');
-    assert.equal(await jobs.queue.getWaitingCount(), 1, 'younger than half SAMPLES_MAX_ESTIMATE_AGE_MS: no background estimate yet');
-    // Half the age limit on: a background estimate of the session is queued for its next posts; a second post does not queue another.
+    assert.equal(await due.count(), 0, 'younger than half SAMPLES_MAX_ESTIMATE_AGE_MS: not due yet');
+    // Half the age limit on: the session is marked due (scored by its estimate's time), once however often it posts.
     await redis.hincrby(sessionKeys(prefix, young).meta, 'estimate_at', -800);
-    const due = await post(young, 12_500);
-    assert.equal(due.status, 200, JSON.stringify(due.body));
-    assert.ok(due.body.estimate_age_ms >= 800);
-    const refresh = `session-refresh-${young}`;
-    assert.equal((await jobs.queue.getJob(refresh))?.data.session_id, young);
+    const marked = await post(young, 12_500);
+    assert.equal(marked.status, 200, JSON.stringify(marked.body));
+    assert.ok(marked.body.estimate_age_ms >= 800);
+    assert.deepEqual(await redis.zrange(dueKey, '0', '-1', 'WITHSCORES'), [young, String(estimatedAt - 800)]);
     await probe.remove();
+    // The session due counts as work waiting: still behind, still answered at once.
     const again = await post(young, 13_000);
     assert.equal(again.status, 200, JSON.stringify(again.body));
     assert.equal(again.body.heart_rate, 71.5);
-    assert.equal(await jobs.queue.getWaitingCount(), 1, 'still one background estimate');
-    // Past the queue limit: still answered with the young estimate, but nothing more is queued.
+    assert.equal(await due.count(), 1, 'marked once');
+    assert.equal(await jobs.queue.getWaitingCount(), 0, 'no job queued for it');
+    // Past the queue limit too: answered with the young estimate.
+    await jobs.queue.add('probe', {});
     await jobs.queue.add('probe', {});
     const full = await post(young, 14_000);
     assert.equal(full.status, 200, JSON.stringify(full.body));
-    assert.equal(await jobs.queue.getWaitingCount(), 2);
+    assert.equal(await due.count(), 1);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    assert.match(metrics, /^pulsecam_estimates_deferred_total\{refresh="queued"\} 2$/m);
-    assert.match(metrics, /^pulsecam_estimates_deferred_total\{refresh="not_queued"\} 2$/m);
+    assert.match(metrics, /^pulsecam_estimates_deferred_total\{refresh="queued"\} 1$/m);
+    assert.match(metrics, /^pulsecam_estimates_deferred_total\{refresh="not_queued"\} 3$/m);
     // No estimate to answer with: refused, and nothing stored (the client sends the samples again).
     const refusedNone = await post(none, 12_000);
     assert.equal(refusedNone.status, 503);

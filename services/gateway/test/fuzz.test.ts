@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { loadGatewayConfig } from '@pulsecam/config';
-import { beat, connectRedis, SessionStore } from '@pulsecam/store';
+import { beat, connectRedis, DueEstimates, SessionStore } from '@pulsecam/store';
 import type { Redis } from 'ioredis';
 import { createApp } from '../src/app.ts';
 import { JobQueue } from '../src/job-queue.ts';
@@ -38,7 +38,7 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
     const store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: 50, bufferSeconds: 30, bufferMaxSamples: 100 });
     jobs = new JobQueue({ connection: redis, eventsConnection: connectRedis(url), prefix, asyncResultTtlSeconds: 60 });
     await jobs.ready();
-    const metrics = new GatewayMetrics({ queueCounts: () => jobs.queue.getJobCounts('waiting'), activeSessions: () => store.count() });
+    const metrics = new GatewayMetrics({ queueCounts: () => jobs.queue.getJobCounts('waiting'), activeSessions: () => store.count(), dueEstimates: () => new DueEstimates(redis, prefix).count() });
     const app = createApp({ config, redis, jobs, store, metrics, log: pino({ level: 'silent' }), version: '0.0.0', startedAt: Date.now(), lifecycle: { shuttingDown: false } });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { loadGatewayConfig, loadWorkerConfig } from '@pulsecam/config';
-import { ApiKeyStore, beat, connectRedis, SessionStore } from '@pulsecam/store';
+import { ApiKeyStore, beat, connectRedis, DueEstimates, SessionStore } from '@pulsecam/store';
 import type { Redis } from 'ioredis';
 import { createApp } from '../src/app.ts';
 import { JobQueue } from '../src/job-queue.ts';
@@ -52,7 +52,7 @@ async function startGateway(env: Record<string, string> = {}): Promise<Gateway> 
   const store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: config.MAX_SESSIONS, bufferSeconds: 30, bufferMaxSamples: 100 });
   const jobs = new JobQueue({ connection: redis, eventsConnection: connectRedis(url), prefix, asyncResultTtlSeconds: 60 });
   await jobs.ready();
-  const metrics = new GatewayMetrics({ queueCounts: () => jobs.queue.getJobCounts('waiting'), activeSessions: () => store.count() });
+  const metrics = new GatewayMetrics({ queueCounts: () => jobs.queue.getJobCounts('waiting'), activeSessions: () => store.count(), dueEstimates: () => new DueEstimates(redis, prefix).count() });
   mkdirSync(ARTIFACTS, { recursive: true });
   const log = pino({ level: 'trace' }, createWriteStream(path.join(ARTIFACTS, `gateway-${prefix}.log`)));
   const app = createApp({ config, redis, jobs, store, metrics, log, version: '1.0.0', startedAt: Date.now(), lifecycle: { shuttingDown: false } });

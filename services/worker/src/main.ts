@@ -4,11 +4,12 @@ import { loadWorkerConfig } from '@pulsecam/config';
 import { loadOrExit, onShutdown } from '@pulsecam/lifecycle';
 import { randomUUID } from 'node:crypto';
 import { getPriority, hostname, setPriority } from 'node:os';
-import { beat, connectRedis, forget, SessionStore, VideoStore, WorkLedger, type WorkerBeat } from '@pulsecam/store';
+import { beat, connectRedis, DueEstimates, forget, SessionStore, VideoStore, WorkLedger, type WorkerBeat } from '@pulsecam/store';
 import { ffmpegPath } from '@pulsecam/video';
 import type { FaceDetector } from '@pulsecam/vision';
 import { createFrameWorker } from './frame-worker.ts';
 import { createVideoWorker } from './video-worker.ts';
+import { startRefresher, type Refresher } from './refresher.ts';
 import { WorkerMetrics } from './metrics.ts';
 import { detectorFromConfig, pipelineFromConfig } from '@pulsecam/analysis';
 
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   const ledger = new WorkLedger(redis, config.KEY_PREFIX);
   const pipeline = pipelineFromConfig(detector, config);
   const estimate = { method: config.HR_METHOD, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS };
+  const context = { pipeline, store, metrics, estimate, estimateIntervalMs: config.ESTIMATE_INTERVAL_MS };
   const worker = createFrameWorker({
     connection: redis,
     prefix: config.KEY_PREFIX,
@@ -68,14 +70,9 @@ async function main(): Promise<void> {
     lockMs: config.JOB_LOCK_MS,
     ledger,
     log,
-    context: {
-      pipeline,
-      store,
-      metrics,
-      estimate,
-      estimateIntervalMs: config.ESTIMATE_INTERVAL_MS,
-    },
+    context,
   });
+  let refresher: Refresher | null = null;
   // Videos get a pipeline of their own: its tracker state is per segment, never shared with live frames.
   let ffmpeg: string | null = null;
   try {
@@ -116,6 +113,7 @@ async function main(): Promise<void> {
   onShutdown(log, SHUTDOWN_DEADLINE_MS, [
     ['not ready', () => (ready = false)],
     ['heartbeat', () => clearInterval(beatTimer)],
+    ['background estimates (finishing those under way)', () => refresher?.close()],
     ['worker (finishing active jobs)', () => worker.close()],
     // A segment in progress is cut short: its lock lapses and another worker runs it again.
     ['video worker', () => videoWorker?.close(true)],
@@ -128,9 +126,12 @@ async function main(): Promise<void> {
   void videoWorker?.run().catch((err) => log.error({ err }, 'video worker stopped with an error'));
   await worker.waitUntilReady();
   await videoWorker?.waitUntilReady();
+  if (config.ESTIMATE_REFRESHERS > 0) {
+    refresher = startRefresher({ connection: redis, due: new DueEstimates(redis, config.KEY_PREFIX), loops: config.ESTIMATE_REFRESHERS, context, log, onEstimated: () => identity.jobs++ });
+  }
   await sendBeat();
   ready = true;
-  log.info({ queues: videoWorker ? ['frames', 'videos'] : ['frames'], concurrency: config.WORKER_CONCURRENCY, videoConcurrency: config.VIDEO_WORKER_CONCURRENCY, metricsPort }, 'worker ready');
+  log.info({ queues: videoWorker ? ['frames', 'videos'] : ['frames'], concurrency: config.WORKER_CONCURRENCY, refreshers: config.ESTIMATE_REFRESHERS, videoConcurrency: config.VIDEO_WORKER_CONCURRENCY, metricsPort }, 'worker ready');
 }
 
 void main().catch((err) => {

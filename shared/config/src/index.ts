@@ -136,6 +136,13 @@ export const WorkerEnv = CommonEnv.extend({
    * slowing down together (the README's Speed section). 0: the same priority as the gateway.
    */
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
+   * Background estimates one worker process makes at once (sessions marked due while the workers
+   * are behind, oldest estimate first; see DueEstimates). Each holds a Redis connection of its own
+   * while it waits for one. 0: this worker makes none (another must, or device sessions under load
+   * are answered with ever older estimates until those are refused).
+   */
+  ESTIMATE_REFRESHERS: z.coerce.number().int().min(0).max(64).default(4),
   /** Video segments one worker process traces at once (each keeps a core busy; live frames share it). */
   VIDEO_WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(64).default(1),
   /** A job whose worker died is run again by another after this long (BullMQ lock duration and stalled check). */

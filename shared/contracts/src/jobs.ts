@@ -53,18 +53,9 @@ export const FramesResult = z.object({
 
 export const SessionEstimatePayload = z.object({ session_id: z.string().uuid() });
 
-/**
- * A background estimate (a samples post answered with the session's newest estimate while the
- * workers are behind): the estimate is kept with the session for its next posts, and nobody waits
- * for the job, so its result is only a receipt (the whole estimate would travel through the queue's
- * event stream to every gateway for nothing).
- */
-export const SessionRefreshResult = z.object({ session_id: z.string().uuid(), heart_rate: z.number().nullable() });
-
 export const jobs = {
   'frames.analyze': { payload: FramesAnalyzePayload, result: FramesResult },
   'session.estimate': { payload: SessionEstimatePayload, result: Estimate },
-  'session.refresh': { payload: SessionEstimatePayload, result: SessionRefreshResult },
 } as const;
 
 export type JobName = keyof typeof jobs;

@@ -8,3 +8,4 @@ export * from './work-ledger.ts';
 export * from './video-store.ts';
 export * from './scripts.ts';
 export * from './tracker-codec.ts';
+export * from './due-estimates.ts';

@@ -8,7 +8,7 @@
 import { defineScripts } from './scripts.ts';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ownerSessionsKey, sessionIndexKey, sessionKeys } from '@pulsecam/contracts';
+import { dueEstimatesKey, ownerSessionsKey, sessionIndexKey, sessionKeys } from '@pulsecam/contracts';
 import type { TrackerHistory } from '@pulsecam/dsp';
 import { decodeEntry, encodeNoFace, encodeSample, type Timeline, type TraceSample } from './sample.ts';
 import { decodeTracker, encodeTracker } from './tracker-codec.ts';
@@ -256,7 +256,7 @@ export class SessionStore {
 
   async delete(id: string, owner?: string | null): Promise<boolean> {
     const k = sessionKeys(this.prefix, id);
-    const tx = this.redis.multi().del(k.meta, k.trace, k.lock, k.tracker).zrem(sessionIndexKey(this.prefix), id);
+    const tx = this.redis.multi().del(k.meta, k.trace, k.lock, k.tracker).zrem(sessionIndexKey(this.prefix), id).zrem(dueEstimatesKey(this.prefix), id);
     if (owner) tx.srem(ownerSessionsKey(this.prefix, owner), id);
     const results = (await tx.exec()) as [Error | null, number][];
     return results[0][1] > 0;
@@ -358,22 +358,22 @@ export class SessionStore {
   }
 
   /**
-   * timeline() of a session that exists, with its newest frame time, in one round trip (what an
-   * estimate reads); null when the session does not exist.
+   * timeline() of a session that exists, with its newest frame time and when its estimate was
+   * made, in one round trip (what an estimate reads); null when the session does not exist.
    */
-  async liveTimeline(id: string): Promise<(Timeline & { lastFrameTs: number | null }) | null> {
+  async liveTimeline(id: string): Promise<(Timeline & { lastFrameTs: number | null; estimatedAt: number | null }) | null> {
     const k = sessionKeys(this.prefix, id);
-    const rows = (await this.redis.multi().exists(k.meta).hget(k.meta, 'last_frame_ts').zrangeBuffer(k.trace, '0', '-1').getBuffer(k.tracker).exec()) as [
+    const rows = (await this.redis.multi().exists(k.meta).hmget(k.meta, 'last_frame_ts', 'estimate_at').zrangeBuffer(k.trace, '0', '-1').getBuffer(k.tracker).exec()) as [
       [Error | null, number],
-      [Error | null, string | null],
+      [Error | null, (string | null)[]],
       [Error | null, Buffer[]],
       [Error | null, Buffer | null],
     ];
     const failed = rows.find(([err]) => err);
     if (failed) throw failed[0];
-    const [[, exists], [, lastFrameTs], [, members], [, tracker]] = rows;
+    const [[, exists], [, [lastFrameTs, estimatedAt]], [, members], [, tracker]] = rows;
     if (!exists) return null;
-    return { ...timelineOf(members, tracker), lastFrameTs: lastFrameTs === null ? null : Number(lastFrameTs) };
+    return { ...timelineOf(members, tracker), lastFrameTs: lastFrameTs === null ? null : Number(lastFrameTs), estimatedAt: estimatedAt === null ? null : Number(estimatedAt) };
   }
 
   async meta(id: string): Promise<SessionMeta | null> {

@@ -128,7 +128,7 @@ describe('SessionStore on real Redis', () => {
     prefix = testPrefix();
     const store = new SessionStore(redis, prefix, limits);
     const id = await store.create(owner, hashSecret('token'));
-    assert.deepEqual(await store.liveTimeline(id), { samples: [], noFaceTimes: [], tracker: null, lastFrameTs: null });
+    assert.deepEqual(await store.liveTimeline(id), { samples: [], noFaceTimes: [], tracker: null, lastFrameTs: null, estimatedAt: null });
     const rich = { t: 1000, skin: [170.1234, 120.5, 95] as [number, number, number], regions: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] as [[number, number, number], [number, number, number], [number, number, number]], pose: [200.12345, 180, 60, 0.01] as [number, number, number, number] };
     await store.recordSamples(id, [rich, { ...rich, t: 1100 }], [1200]);
     const live = await store.liveTimeline(id);
@@ -138,6 +138,10 @@ describe('SessionStore on real Redis', () => {
     assert.deepEqual(live?.noFaceTimes, [1200]);
     assert.equal(live?.lastFrameTs, 1200);
     assert.deepEqual(live && { samples: live.samples, noFaceTimes: live.noFaceTimes, tracker: live.tracker }, await store.timeline(id));
+    const before = Date.now();
+    await store.saveEstimate(id, { heart_rate: 70 }, 1100);
+    const estimatedAt = (await store.liveTimeline(id))?.estimatedAt;
+    assert.ok(estimatedAt !== null && estimatedAt !== undefined && estimatedAt >= before && estimatedAt <= Date.now(), `estimated at ${estimatedAt}`);
     await store.delete(id);
     assert.equal(await store.liveTimeline(id), null);
   });

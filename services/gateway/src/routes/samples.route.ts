@@ -31,21 +31,24 @@ export function withSavedEstimate(answer: object, estimateJson: string, ageMs: n
 
 export function samplesRouter(deps: RouteDeps): Router {
   const router = Router();
-  const { config, store, jobs, metrics, rates } = deps;
+  const { config, store, jobs, metrics, rates, dueEstimates } = deps;
   const { SamplesRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES, maxSamples: config.MAX_SAMPLES_PER_REQUEST });
   const clockLimits = { bufferMs: config.BUFFER_SECONDS * 1000, toleranceMs: config.CLOCK_TOLERANCE_MS };
   const estimateLimits = { intervalMs: config.SAMPLES_ESTIMATE_INTERVAL_MS, maxAgeMs: config.SAMPLES_MAX_ESTIMATE_AGE_MS, maxQueuedJobs: config.MAX_QUEUED_JOBS };
 
+  const backlog = { waiting: () => jobs.waiting(), due: () => dueEstimates.count() };
+
   /**
-   * A background estimate of the session, for its next posts (one per session at a time). The
-   * samples are stored already and the post is answered either way: a failure to queue it only
-   * leaves the estimate as old as it is, so it is logged, not answered.
+   * Marks the session due for a background estimate, for its next posts (once, however often it
+   * posts). The samples are stored already and the post is answered either way: a failure to mark
+   * it only leaves the estimate as old as it is, so it is logged, not answered. True when marked now.
    */
-  const queueRefresh = async (sessionId: string): Promise<void> => {
+  const markDue = async (sessionId: string, estimatedAt: number): Promise<boolean> => {
     try {
-      await jobs.addOnce('session.refresh', { session_id: sessionId }, sessionId);
+      return await dueEstimates.mark(sessionId, estimatedAt);
     } catch (err) {
-      deps.log.warn({ err, sessionId }, 'could not queue a background estimate');
+      deps.log.warn({ err, sessionId }, 'could not mark the session due for a background estimate');
+      return false;
     }
   };
 
@@ -62,7 +65,7 @@ export function samplesRouter(deps: RouteDeps): Router {
     // Overload and rate first: a refused request must not move the session's timeline on.
     const newestSent = Math.max(...body.samples.map((s) => s.timestamp));
     const now = Date.now();
-    const plan = await planSamplesEstimate(jobs, meta, newestSent, estimateLimits, now);
+    const plan = await planSamplesEstimate(backlog, meta, newestSent, estimateLimits, now);
     await rates.frames(client, body.samples.length);
     const arrivedAt = arrivalOf(res);
     const admission = await admitFrames(store, meta, times, clockLimits, { storedAtOnce: true, arrivedAt });
@@ -79,8 +82,10 @@ export function samplesRouter(deps: RouteDeps): Router {
     metrics.framesSubmitted.inc({ endpoint: 'samples' }, samples.length);
     const answer = { session_id: id, accepted: admission.accepted.length, stored, refused: admission.refused.map(({ field, message }) => ({ field, message })) };
     if (plan !== 'fresh') {
-      if (plan !== 'reuse') metrics.estimatesDeferred.inc({ refresh: plan === 'refresh' ? 'queued' : 'not_queued' });
-      if (plan === 'refresh') await queueRefresh(id);
+      if (plan !== 'reuse') {
+        const marked = plan === 'refresh' && (await markDue(id, meta.estimatedAt!));
+        metrics.estimatesDeferred.inc({ refresh: marked ? 'queued' : 'not_queued' });
+      }
       const age = meta.estimatedAt !== null ? now - meta.estimatedAt : 0;
       res.type('application/json').send(withSavedEstimate(answer, meta.lastEstimateJson!, Math.max(1, Math.round(age))));
       return;

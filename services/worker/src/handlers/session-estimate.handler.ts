@@ -23,9 +23,3 @@ export const sessionEstimateHandler: Handler<'session.estimate'> = async (payloa
   if (!timeline) throw permanentFailure('session_not_found', sessionNotFoundDetail(payload.session_id));
   return estimateAndKeep(ctx, payload.session_id, timeline.lastFrameTs, timeline);
 };
-
-/** The same estimate, kept for the session's next posts; answered with a receipt only (nobody waits for it). */
-export const sessionRefreshHandler: Handler<'session.refresh'> = async (payload, ctx, log) => {
-  const estimate = await sessionEstimateHandler(payload, ctx, log);
-  return { session_id: payload.session_id, heart_rate: estimate.heart_rate };
-};

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import type { Redis } from 'ioredis';
+import { DueEstimates, hashSecret, SessionStore } from '../src/index.ts';
+import { cleanPrefix, connectTestRedis, testPrefix } from '../../../test/support/redis.ts';
+
+describe('DueEstimates on real Redis', () => {
+  let redis: Redis;
+  let blocking: Redis;
+  let prefix: string;
+  before(async () => {
+    ({ redis } = await connectTestRedis());
+    blocking = redis.duplicate();
+  });
+  after(async () => {
+    blocking.disconnect();
+    await redis.quit();
+  });
+  afterEach(async () => {
+    await cleanPrefix(redis, prefix);
+  });
+
+  test('a session is marked once, and sessions are taken oldest estimate first', async () => {
+    prefix = testPrefix();
+    const due = new DueEstimates(redis, prefix);
+    assert.equal(await due.mark('b', 2000), true);
+    assert.equal(await due.mark('a', 1000), true);
+    assert.equal(await due.mark('c', 3000), true);
+    assert.equal(await due.mark('b', 500), false, 'already marked: the first mark stays');
+    assert.equal(await due.count(), 3);
+    const order = [];
+    for (let i = 0; i < 3; i++) order.push(await due.take(blocking, 1));
+    assert.deepEqual(order, [
+      { sessionId: 'a', estimatedAt: 1000 },
+      { sessionId: 'b', estimatedAt: 2000 },
+      { sessionId: 'c', estimatedAt: 3000 },
+    ]);
+    assert.equal(await due.count(), 0);
+    assert.equal(await due.mark('a', 4000), true, 'taken: the next post marks it again');
+  });
+
+  test('a taker waits for a mark, and gives up after its timeout', async () => {
+    prefix = testPrefix();
+    const due = new DueEstimates(redis, prefix);
+    const started = Date.now();
+    assert.equal(await due.take(blocking, 0.2), null);
+    assert.ok(Date.now() - started >= 150);
+    const waiting = due.take(blocking, 5);
+    await new Promise((r) => setTimeout(r, 100));
+    await due.mark('late', 7);
+    assert.deepEqual(await waiting, { sessionId: 'late', estimatedAt: 7 });
+  });
+
+  test('deleting a session unmarks it', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: 10, bufferSeconds: 10, bufferMaxSamples: 50 });
+    const due = new DueEstimates(redis, prefix);
+    const id = await store.create({ id: 'ip:test', maxSessions: 10 }, hashSecret('token'));
+    await due.mark(id, 1);
+    assert.equal(await due.count(), 1);
+    await store.delete(id);
+    assert.equal(await due.count(), 0);
+  });
+
+  test('concurrent readers of the count share one reading', async () => {
+    prefix = testPrefix();
+    const due = new DueEstimates(redis, prefix);
+    await due.mark('x', 1);
+    const first = due.count();
+    assert.equal(due.count(), first, 'the same reading while it is on its way');
+    assert.equal(await first, 1);
+    await due.mark('y', 2);
+    assert.equal(await due.count(), 2, 'a new reading once the last one answered');
+  });
+});
