@@ -77,11 +77,12 @@ export function createApp(gatewayDeps: GatewayDeps): express.Express {
     }
   });
 
+  // Busiest first (a private-mode device posts samples every second): Express tries each router in turn.
+  app.use(samplesRouter(deps));
+  app.use(analyzeRouter(deps));
   app.use(systemRouter(deps));
   app.use(docsRouter(buildOpenApi(config, deps.version)));
   app.use(sessionsRouter(deps));
-  app.use(analyzeRouter(deps));
-  app.use(samplesRouter(deps));
   app.use(videoRouter(deps));
   app.use(jobsRouter(deps));
   app.use(visionAssetsRouter());
