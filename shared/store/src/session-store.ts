@@ -164,12 +164,14 @@ const NOTE_AHEAD_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call
 // KEYS: meta. The session's fields (flat name, value list) and its remaining TTL in ms; nil when
 // there is no session.
 const READ_SCRIPT = "local h = redis.call('HGETALL', KEYS[1]) if #h == 0 then return nil end return {h, redis.call('PTTL', KEYS[1])}";
-// KEYS: meta, tracker. ARGV: estimate json, now, newest capture time covered, tracker bytes (''
-// leaves the stored ones). Only on a live session, so a late job cannot resurrect a deleted one;
-// the tracker lives as long as the session does at the time.
+// KEYS: meta, tracker, sessions due for a background estimate. ARGV: estimate json, now, newest
+// capture time covered, tracker bytes ('' leaves the stored ones), session id. Only on a live
+// session, so a late job cannot resurrect a deleted one; the tracker lives as long as the session
+// does at the time. A session estimated is no longer due (a refresher would only find it current).
 const SAVE_ESTIMATE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'estimate', ARGV[1], 'estimate_at', ARGV[2], 'estimate_through', ARGV[3])
+redis.call('ZREM', KEYS[3], ARGV[5])
 if ARGV[4] ~= '' then
   local ttl = redis.call('PTTL', KEYS[1])
   if ttl > 0 then redis.call('SET', KEYS[2], ARGV[4], 'PX', ttl) end
@@ -186,7 +188,7 @@ const SESSION_SCRIPTS = {
   sessionClaimClock: { numberOfKeys: 1, lua: CLAIM_CLOCK_SCRIPT },
   sessionNoteAdmitted: { numberOfKeys: 1, lua: NOTE_ADMITTED_SCRIPT },
   sessionNoteAhead: { numberOfKeys: 1, lua: NOTE_AHEAD_SCRIPT },
-  sessionSaveEstimate: { numberOfKeys: 2, lua: SAVE_ESTIMATE_SCRIPT },
+  sessionSaveEstimate: { numberOfKeys: 3, lua: SAVE_ESTIMATE_SCRIPT },
   sessionRead: { numberOfKeys: 1, lua: READ_SCRIPT },
 };
 
@@ -409,11 +411,12 @@ export class SessionStore {
 
   /**
    * Keeps the newest estimate, when it was made and the newest capture time it covered (-1: none),
-   * and the tracker windows it analysed (undefined: the kept ones stay).
+   * and the tracker windows it analysed (undefined: the kept ones stay); the session is no longer
+   * due for a background estimate.
    */
   async saveEstimate(id: string, estimate: unknown, throughTs: number | null, tracker?: TrackerHistory | null): Promise<void> {
     const k = sessionKeys(this.prefix, id);
-    await this.scripts.sessionSaveEstimate([k.meta, k.tracker], [JSON.stringify(estimate), this.clock(), throughTs ?? -1, tracker ? encodeTracker(tracker) : '']);
+    await this.scripts.sessionSaveEstimate([k.meta, k.tracker, dueEstimatesKey(this.prefix)], [JSON.stringify(estimate), this.clock(), throughTs ?? -1, tracker ? encodeTracker(tracker) : '', id]);
   }
 
   /** Live sessions, oldest first, with their metadata (all of them, or one owner's). Expired entries are pruned. */

@@ -62,6 +62,18 @@ describe('DueEstimates on real Redis', () => {
     assert.equal(await due.count(), 0);
   });
 
+  test('a session estimated (by a job someone waited for) is no longer due', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: 10, bufferSeconds: 10, bufferMaxSamples: 50 });
+    const due = new DueEstimates(redis, prefix);
+    const [id, other] = [await store.create({ id: 'ip:test', maxSessions: 10 }, hashSecret('t')), await store.create({ id: 'ip:test', maxSessions: 10 }, hashSecret('t'))];
+    await due.mark(id, 1);
+    await due.mark(other, 2);
+    await store.saveEstimate(id, { heart_rate: 70 }, 1000);
+    assert.deepEqual(await due.take(blocking, 1), { sessionId: other, estimatedAt: 2 }, 'only the other one is left');
+    assert.equal(await due.count(), 0);
+  });
+
   test('concurrent readers of the count share one reading', async () => {
     prefix = testPrefix();
     const due = new DueEstimates(redis, prefix);
