@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobs, QUEUE_NAME, type JobName, type PayloadOf, type ResultOf, redisPrefix } from '@pulsecam/contracts';
+import { sharedReading } from '@pulsecam/store';
 import { JobTimeoutError, JobWaiter } from './job-waiter.ts';
 
 /** Results kept in BullMQ's events stream (approximately; trimmed as it grows). */
@@ -20,13 +21,18 @@ export interface JobQueueOptions {
 export class JobQueue {
   readonly queue: Queue;
   readonly waiter: JobWaiter;
-  private waitingReading: Promise<number> | null = null;
+  /**
+   * Jobs waiting for a worker (the admission check reads it). Requests arriving while a reading
+   * is on its way share it: under load, one Redis call answers many posts.
+   */
+  readonly waiting: () => Promise<number>;
 
   constructor(private readonly options: JobQueueOptions) {
     // The events stream carries every result to the waiting gateways; it only needs to hold them
     // until they are read, so it is kept short (BullMQ's default of 10,000 results is tens of MB).
     this.queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: redisPrefix(options.prefix), streams: { events: { maxLen: EVENTS_MAX_LEN } } });
     this.waiter = new JobWaiter(options.eventsConnection, options.prefix);
+    this.waiting = sharedReading(() => this.queue.getWaitingCount());
   }
 
   async ready(): Promise<void> {
@@ -73,19 +79,6 @@ export class JobQueue {
     } catch {
       return false;
     }
-  }
-
-  /**
-   * Jobs waiting for a worker (the admission check reads it). Requests arriving while a reading
-   * is on its way share it: under load, one Redis call answers many posts.
-   */
-  waiting(): Promise<number> {
-    if (!this.waitingReading) {
-      this.waitingReading = this.queue.getWaitingCount().finally(() => {
-        this.waitingReading = null;
-      });
-    }
-    return this.waitingReading;
   }
 
   /** Adds a job whose result is fetched later with GET /jobs/{id}. */

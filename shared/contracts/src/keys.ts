@@ -22,13 +22,13 @@ export function sessionKeys(prefix: string, sessionId: string) {
   };
 }
 
-/** Sorted set of live session ids scored by their expiry time (ms since epoch). */
 /**
  * Sorted set: sessions whose estimate is due for a background refresh, scored by when that
  * estimate was made (oldest first): the gateway marks them, the workers take them (DueEstimates).
  */
 export const dueEstimatesKey = (prefix: string) => `${redisPrefix(prefix)}:estimates:due`;
 
+/** Sorted set of live session ids scored by their expiry time (ms since epoch). */
 export const sessionIndexKey = (prefix: string) => `${redisPrefix(prefix)}:sessions`;
 
 /** Set of the session ids one client (an API key, or an address in open mode) created. */

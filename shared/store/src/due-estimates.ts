@@ -10,6 +10,7 @@
  */
 import type { Redis } from 'ioredis';
 import { dueEstimatesKey } from '@pulsecam/contracts';
+import { sharedReading } from './shared-reading.ts';
 
 export interface DueEstimate {
   sessionId: string;
@@ -19,31 +20,24 @@ export interface DueEstimate {
 
 export class DueEstimates {
   private readonly key: string;
-  private countReading: Promise<number> | null = null;
+
+  /**
+   * How many sessions are due (the gateway's measure of how far behind the workers are, with the
+   * jobs waiting in the queue). Posts asking while a reading is on its way share it.
+   */
+  readonly count: () => Promise<number>;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
   ) {
     this.key = dueEstimatesKey(prefix);
+    this.count = sharedReading(() => this.redis.zcard(this.key));
   }
 
   /** Marks a session due, keeping its first mark; true when it was not marked yet. */
   async mark(sessionId: string, estimatedAt: number): Promise<boolean> {
     return (await this.redis.zadd(this.key, 'NX', estimatedAt, sessionId)) === 1;
-  }
-
-  /**
-   * How many sessions are due (the gateway's measure of how far behind the workers are, with the
-   * jobs waiting in the queue). Posts asking while a reading is on its way share it.
-   */
-  count(): Promise<number> {
-    if (!this.countReading) {
-      this.countReading = this.redis.zcard(this.key).finally(() => {
-        this.countReading = null;
-      });
-    }
-    return this.countReading;
   }
 
   /**

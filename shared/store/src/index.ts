@@ -9,3 +9,4 @@ export * from './video-store.ts';
 export * from './scripts.ts';
 export * from './tracker-codec.ts';
 export * from './due-estimates.ts';
+export * from './shared-reading.ts';

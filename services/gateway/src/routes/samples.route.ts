@@ -36,7 +36,7 @@ export function samplesRouter(deps: RouteDeps): Router {
   const clockLimits = { bufferMs: config.BUFFER_SECONDS * 1000, toleranceMs: config.CLOCK_TOLERANCE_MS };
   const estimateLimits = { intervalMs: config.SAMPLES_ESTIMATE_INTERVAL_MS, maxAgeMs: config.SAMPLES_MAX_ESTIMATE_AGE_MS, maxQueuedJobs: config.MAX_QUEUED_JOBS };
 
-  const backlog = { waiting: () => jobs.waiting(), due: () => dueEstimates.count() };
+  const backlog = { waiting: jobs.waiting, due: dueEstimates.count };
 
   /**
    * Marks the session due for a background estimate, for its next posts (once, however often it
