@@ -5,7 +5,7 @@
  * waiting for this session, and image bytes waiting in all, stay within their caps (work ledger).
  */
 import { sessionNotFoundDetail } from '@pulsecam/contracts';
-import type { SessionMeta, SessionStore, WorkLedger, WorkLimits } from '@pulsecam/store';
+import type { DueCounts, SessionMeta, SessionStore, WorkLedger, WorkLimits } from '@pulsecam/store';
 import { ApiError, type FieldError } from './errors.ts';
 import type { JobQueue } from './job-queue.ts';
 import { carriesOn, clockVerdict, type ClockLimits } from './session-clock.ts';
@@ -92,24 +92,25 @@ export interface SamplesEstimateLimits {
   maxQueuedJobs: number;
 }
 
-/** How far behind the workers are: what the samples policy reads (shared readings, see JobQueue.waiting and DueEstimates.count). */
+/** How far behind the workers are: what the samples policy reads (shared readings, see JobQueue.waiting and DueEstimates.counts). */
 export interface Backlog {
   /** Jobs waiting for a worker. */
   waiting(): Promise<number>;
-  /** Sessions marked due for a background estimate, not yet taken by a worker. */
-  due(): Promise<number>;
+  /** Sessions marked due, not yet taken by a worker, and how many of them posts wait for. */
+  due(): Promise<DueCounts>;
 }
 
 /**
  * Whether a samples post gets a fresh estimate. `reuse`: the samples sent since the session's
- * newest estimate cover less than the interval (no job, no reading). Otherwise the backlog
+ * newest estimate cover less than the interval (no mark, no reading). Otherwise the backlog
  * decides. While it is at most half the queue limit (jobs waiting plus sessions due), the post
- * waits for a fresh estimate (`fresh`). While it is larger, a session whose estimate is younger
- * than the age limit is answered with it at once (`defer`), and once the estimate is half that
- * age the session is marked due (`refresh`): the workers renew due sessions oldest estimate
- * first (DueEstimates), so under load nobody waits for the workers and each session is estimated
- * about as often as the age limit needs. A session with no estimate, or an older one, waits for a
- * fresh one, and past the queue limit gets a fast 503.
+ * waits for a fresh estimate (`fresh`: its session marked ahead of the background marks). While
+ * it is larger, a session whose estimate is younger than the age limit is answered with it at
+ * once (`defer`), and once the estimate is half that age the session is marked due (`refresh`):
+ * the workers renew due sessions oldest estimate first (DueEstimates), so under load nobody waits
+ * for the workers and each session is estimated about as often as the age limit needs. A session
+ * with no estimate, or an older one, waits for a fresh one; past the queue limit (jobs and
+ * waited-for estimates) it gets a fast 503.
  */
 export async function planSamplesEstimate(
   backlog: Backlog,
@@ -122,18 +123,18 @@ export async function planSamplesEstimate(
   if (hasEstimate && newestSent - meta.estimatedThroughTs! < limits.intervalMs) return 'reuse';
   const [waiting, due] = await Promise.all([backlog.waiting(), backlog.due()]);
   const young = hasEstimate && meta.estimatedAt !== null && now - meta.estimatedAt < limits.maxAgeMs;
-  if (young && waiting + due > limits.maxQueuedJobs / 2) {
+  if (young && waiting + due.marked > limits.maxQueuedJobs / 2) {
     // Due once half its allowed age has passed: renewed before it is too old to give, and the
     // estimates the workers make under load are the ones needed.
     return now - meta.estimatedAt! >= limits.maxAgeMs / 2 ? 'refresh' : 'defer';
   }
-  refuseIfOverloaded(waiting, limits.maxQueuedJobs);
+  refuseIfOverloaded(waiting + due.waited, limits.maxQueuedJobs, 'jobs and estimates');
   return 'fresh';
 }
 
-function refuseIfOverloaded(waiting: number, limit: number): void {
+function refuseIfOverloaded(waiting: number, limit: number, what = 'jobs'): void {
   if (waiting > limit) {
-    throw new ApiError('overloaded', `${waiting} jobs are waiting for the workers (limit ${limit}); retry in a moment`, undefined, { 'Retry-After': '1' });
+    throw new ApiError('overloaded', `${waiting} ${what} are waiting for the workers (limit ${limit}); retry in a moment`, undefined, { 'Retry-After': '1' });
   }
 }
 

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '@pulsecam/config';
 import type { ApiKeyStore, DueEstimates, SessionStore, WorkLedger } from '@pulsecam/store';
+import type { EstimateWaiter } from './estimate-waiter.ts';
 import type { ClientRateLimits } from './rate-limits.ts';
 import type { JobQueue } from './job-queue.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -16,6 +17,8 @@ export interface GatewayDeps {
   config: GatewayConfig;
   redis: Redis;
   jobs: JobQueue;
+  /** Samples posts waiting for a fresh estimate of their session. */
+  estimates: EstimateWaiter;
   store: SessionStore;
   metrics: GatewayMetrics;
   log: Logger;

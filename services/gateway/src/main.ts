@@ -6,6 +6,7 @@ import { loadGatewayConfig } from '@pulsecam/config';
 import { loadOrExit, onShutdown } from '@pulsecam/lifecycle';
 import { ApiKeyStore, connectRedis, connectRequestRedis, DueEstimates, SessionStore } from '@pulsecam/store';
 import { createApp } from './app.ts';
+import { EstimateWaiter } from './estimate-waiter.ts';
 import { JobQueue } from './job-queue.ts';
 import { GatewayMetrics } from './metrics.ts';
 
@@ -51,7 +52,11 @@ async function main(): Promise<void> {
     bufferMaxSamples: config.BUFFER_MAX_SAMPLES,
   });
   const jobs = new JobQueue({ connection: queueRedis, eventsConnection: eventsRedis, prefix: config.KEY_PREFIX, asyncResultTtlSeconds: config.ASYNC_RESULT_TTL_SECONDS });
-  await jobs.ready();
+  // The estimates samples posts wait for come back on a subscription of its own, which waits out outages.
+  const noticesRedis = connectRedis(config.REDIS_URL, {}, target);
+  noticesRedis.on('error', onRedisError);
+  const estimates = new EstimateWaiter(noticesRedis, config.KEY_PREFIX);
+  await Promise.all([jobs.ready(), estimates.ready()]);
   // API keys stored before key names carried a hash tag are moved under the new names, once.
   const adopted = await new ApiKeyStore(redis, config.KEY_PREFIX).adoptUntagged().catch((err: Error) => {
     log.warn({ err: err.message }, 'could not check for API keys under the old key names');
@@ -65,7 +70,7 @@ async function main(): Promise<void> {
     dueEstimates: () => dueEstimates.count(),
   });
   const lifecycle = { shuttingDown: false };
-  const app = createApp({ config, redis, jobs, store, metrics, log, version: version(), startedAt: Date.now(), lifecycle });
+  const app = createApp({ config, redis, jobs, estimates, store, metrics, log, version: version(), startedAt: Date.now(), lifecycle });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -87,6 +92,7 @@ async function main(): Promise<void> {
         }),
     ],
     ['queue', () => jobs.close()],
+    ['estimates waited for', () => estimates.close()],
     ['redis', () => Promise.all([redis.quit(), queueRedis.quit(), eventsRedis.quit()])],
   ]);
 }

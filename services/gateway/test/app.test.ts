@@ -13,6 +13,7 @@ import { dueEstimatesKey, sessionKeys } from '@pulsecam/contracts';
 import { beat, connectRedis, DueEstimates, SessionStore } from '@pulsecam/store';
 import type { Redis } from 'ioredis';
 import { createApp } from '../src/app.ts';
+import { EstimateWaiter } from '../src/estimate-waiter.ts';
 import { JobQueue } from '../src/job-queue.ts';
 import { GatewayMetrics } from '../src/metrics.ts';
 import { cleanPrefix, connectTestRedis, testPrefix } from '../../../test/support/redis.ts';
@@ -28,6 +29,7 @@ describe('gateway HTTP API (no workers)', () => {
   let server: Server;
   let base: string;
   let jobs: JobQueue;
+  let estimates: EstimateWaiter;
   let store: SessionStore;
   const prefix = testPrefix();
   const lifecycle = { shuttingDown: false };
@@ -49,8 +51,10 @@ describe('gateway HTTP API (no workers)', () => {
     store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: 3, bufferSeconds: 30, bufferMaxSamples: 100 });
     jobs = new JobQueue({ connection: redis, eventsConnection: connectRedis(url), prefix, asyncResultTtlSeconds: 60 });
     await jobs.ready();
+    estimates = new EstimateWaiter(connectRedis(url), prefix);
+    await estimates.ready();
     const metrics = new GatewayMetrics({ queueCounts: () => jobs.queue.getJobCounts('waiting', 'active'), activeSessions: () => store.count(), dueEstimates: () => new DueEstimates(redis, prefix).count() });
-    const app = createApp({ config, redis, jobs, store, metrics, log: pino({ level: 'silent' }), version: '9.9.9', startedAt: Date.now(), lifecycle });
+    const app = createApp({ config, redis, jobs, estimates, store, metrics, log: pino({ level: 'silent' }), version: '9.9.9', startedAt: Date.now(), lifecycle });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -59,6 +63,7 @@ describe('gateway HTTP API (no workers)', () => {
   after(async () => {
     await new Promise((r) => server.close(r));
     await jobs.close();
+    await estimates.close();
     await cleanPrefix(redis, prefix);
     await redis.quit();
   });
@@ -305,6 +310,21 @@ describe('gateway HTTP API (no workers)', () => {
     await jobs.queue.obliterate({ force: true });
     await req('DELETE', `/session/${young}`);
     await req('DELETE', `/session/${none}`);
+  });
+
+  test('without workers a samples post waiting for a fresh estimate times out with 504, its samples stored and its session left marked for the next', async () => {
+    await jobs.queue.obliterate({ force: true });
+    const id = (await req('POST', '/create-session')).body.session_id as string;
+    const started = Date.now();
+    const r = await req('POST', `/session/${id}/samples`, { samples: Array.from({ length: 10 }, (_, i) => ({ timestamp: 50_000 + 100 * i, r: 150, g: 110, b: 90 })) });
+    assert.equal(r.status, 504, JSON.stringify(r.body));
+    assert.equal(r.body.code, 'timeout');
+    assert.equal(r.headers.get('retry-after'), '1');
+    assert.ok(Date.now() - started < 5000);
+    assert.equal((await store.trace(id)).length, 10, 'stored: a retry is refused as already stored, the next post carries on');
+    assert.deepEqual(await new DueEstimates(redis, prefix).counts(), { marked: 1, waited: 1 });
+    await req('DELETE', `/session/${id}`);
+    assert.deepEqual(await new DueEstimates(redis, prefix).counts(), { marked: 0, waited: 0 }, 'deleting the session unmarks it');
   });
 
   test('a samples request that waited in the service does not make the session refuse the client\'s next samples', async () => {

@@ -14,6 +14,7 @@ import { loadGatewayConfig } from '@pulsecam/config';
 import { beat, connectRedis, DueEstimates, SessionStore } from '@pulsecam/store';
 import type { Redis } from 'ioredis';
 import { createApp } from '../src/app.ts';
+import { EstimateWaiter } from '../src/estimate-waiter.ts';
 import { JobQueue } from '../src/job-queue.ts';
 import { GatewayMetrics } from '../src/metrics.ts';
 import { cleanPrefix, connectTestRedis, testPrefix } from '../../../test/support/redis.ts';
@@ -27,6 +28,7 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
   let server: Server;
   let base: string;
   let jobs: JobQueue;
+  let estimates: EstimateWaiter;
   let sessionId: string;
   let sessionToken: string;
   const prefix = testPrefix();
@@ -38,8 +40,10 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
     const store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: 50, bufferSeconds: 30, bufferMaxSamples: 100 });
     jobs = new JobQueue({ connection: redis, eventsConnection: connectRedis(url), prefix, asyncResultTtlSeconds: 60 });
     await jobs.ready();
+    estimates = new EstimateWaiter(connectRedis(url), prefix);
+    await estimates.ready();
     const metrics = new GatewayMetrics({ queueCounts: () => jobs.queue.getJobCounts('waiting'), activeSessions: () => store.count(), dueEstimates: () => new DueEstimates(redis, prefix).count() });
-    const app = createApp({ config, redis, jobs, store, metrics, log: pino({ level: 'silent' }), version: '0.0.0', startedAt: Date.now(), lifecycle: { shuttingDown: false } });
+    const app = createApp({ config, redis, jobs, estimates, store, metrics, log: pino({ level: 'silent' }), version: '0.0.0', startedAt: Date.now(), lifecycle: { shuttingDown: false } });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -51,6 +55,7 @@ describe('fuzzing every endpoint: never a 500, always problem+json', { timeout: 
     await new Promise((r) => server.close(r));
     await jobs.queue.obliterate({ force: true });
     await jobs.close();
+    await estimates.close();
     await cleanPrefix(redis, prefix);
     await redis.quit();
   });

@@ -16,6 +16,7 @@ import { loadGatewayConfig, loadWorkerConfig } from '@pulsecam/config';
 import { ApiKeyStore, beat, connectRedis, DueEstimates, SessionStore } from '@pulsecam/store';
 import type { Redis } from 'ioredis';
 import { createApp } from '../src/app.ts';
+import { EstimateWaiter } from '../src/estimate-waiter.ts';
 import { JobQueue } from '../src/job-queue.ts';
 import { GatewayMetrics } from '../src/metrics.ts';
 import { rememberSecret } from '../../../test/support/api.ts';
@@ -52,10 +53,12 @@ async function startGateway(env: Record<string, string> = {}): Promise<Gateway> 
   const store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: config.MAX_SESSIONS, bufferSeconds: 30, bufferMaxSamples: 100 });
   const jobs = new JobQueue({ connection: redis, eventsConnection: connectRedis(url), prefix, asyncResultTtlSeconds: 60 });
   await jobs.ready();
+  const estimates = new EstimateWaiter(connectRedis(url), prefix);
+  await estimates.ready();
   const metrics = new GatewayMetrics({ queueCounts: () => jobs.queue.getJobCounts('waiting'), activeSessions: () => store.count(), dueEstimates: () => new DueEstimates(redis, prefix).count() });
   mkdirSync(ARTIFACTS, { recursive: true });
   const log = pino({ level: 'trace' }, createWriteStream(path.join(ARTIFACTS, `gateway-${prefix}.log`)));
-  const app = createApp({ config, redis, jobs, store, metrics, log, version: '1.0.0', startedAt: Date.now(), lifecycle: { shuttingDown: false } });
+  const app = createApp({ config, redis, jobs, estimates, store, metrics, log, version: '1.0.0', startedAt: Date.now(), lifecycle: { shuttingDown: false } });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   await beat(redis, prefix, { id: 'w', pid: 1, host: 'test', startedAt: Date.now(), jobs: 0 });
@@ -70,6 +73,7 @@ async function startGateway(env: Record<string, string> = {}): Promise<Gateway> 
       await new Promise((r) => server.close(r));
       await jobs.queue.obliterate({ force: true }).catch(() => undefined);
       await jobs.close();
+      await estimates.close();
       await cleanPrefix(redis, prefix);
       await redis.quit();
     },

@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   await worker.waitUntilReady();
   await videoWorker?.waitUntilReady();
   if (config.ESTIMATE_REFRESHERS > 0) {
-    refresher = startRefresher({ connection: redis, due: new DueEstimates(redis, config.KEY_PREFIX), loops: config.ESTIMATE_REFRESHERS, context, log, onEstimated: () => identity.jobs++ });
+    refresher = startRefresher({ connection: redis, prefix: config.KEY_PREFIX, due: new DueEstimates(redis, config.KEY_PREFIX), loops: config.ESTIMATE_REFRESHERS, context, log, onEstimated: () => identity.jobs++ });
   }
   await sendBeat();
   ready = true;

@@ -1,15 +1,16 @@
 /**
- * Background estimates: sessions the gateway marked due (a device's posts answered with the
- * session's newest estimate while the workers are behind), taken oldest estimate first and
- * estimated like a session.estimate job, the answer kept with the session for its next posts.
- * `ESTIMATE_REFRESHERS` loops per worker process, each blocked on its own Redis connection while
- * nothing is due; jobs someone waits for (the queue) run beside them.
+ * The estimators of sessions fed by samples: the sessions marked due (DueEstimates), taken lowest
+ * mark first. A mark a post waits for comes first; the estimate is kept with the session and told
+ * to the gateways (EstimateNotice), which answer the post with it. Then background refreshes: a
+ * device's posts answered with the session's newest estimate while the workers are behind, oldest
+ * estimate first. `ESTIMATE_REFRESHERS` loops per worker process, each blocked on its own Redis
+ * connection while nothing is due; frame and video jobs (the queue) run beside them.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { DueEstimate, DueEstimates } from '@pulsecam/store';
+import { publishNotice, type DueEstimate, type DueEstimates, type EstimateNotice } from '@pulsecam/store';
 import type { HandlerContext } from './handlers/context.ts';
-import { estimateAndKeep } from './handlers/session-estimate.handler.ts';
+import { estimateAndKeep } from './session-estimate.ts';
 
 /** How long a loop blocks waiting for a due session before it looks at whether it should stop. */
 const TAKE_TIMEOUT_SECONDS = 1;
@@ -19,6 +20,8 @@ const RETRY_AFTER_FAILURE_MS = 1000;
 export interface RefresherOptions {
   /** The connection to copy: each loop blocks on a duplicate of its own. */
   connection: Redis;
+  /** The key prefix (the notices' channel). */
+  prefix: string;
   due: DueEstimates;
   loops: number;
   context: HandlerContext;
@@ -32,16 +35,20 @@ export interface Refresher {
   close(): Promise<void>;
 }
 
-/** What became of a session taken: estimated, already renewed since it was marked, or gone (deleted, expired). */
-export type RefreshOutcome = 'estimated' | 'current' | 'gone';
+/** What became of a session taken: estimated (with the estimate as saved), already renewed since it was marked, or gone (deleted, expired). */
+export type RefreshResult = { outcome: 'estimated'; json: string } | { outcome: 'current' } | { outcome: 'gone' };
 
-/** Estimates one due session, unless it was estimated since it was marked or no longer exists. */
-export async function refreshSession(ctx: HandlerContext, due: DueEstimate): Promise<RefreshOutcome> {
+/**
+ * Estimates one due session. A background mark is skipped when the session was estimated since
+ * the mark was made, or no longer exists; a waited mark is always estimated (the waiting post
+ * stored its samples before it marked, after any estimate made before then).
+ */
+export async function refreshSession(ctx: HandlerContext, due: DueEstimate): Promise<RefreshResult> {
   const timeline = await ctx.store.liveTimeline(due.sessionId);
-  if (!timeline) return 'gone';
-  if (timeline.estimatedAt !== null && timeline.estimatedAt > due.estimatedAt) return 'current';
-  await estimateAndKeep(ctx, due.sessionId, timeline.lastFrameTs, timeline);
-  return 'estimated';
+  if (!timeline) return { outcome: 'gone' };
+  if (!due.waited && timeline.estimatedAt !== null && timeline.estimatedAt > due.estimatedAt!) return { outcome: 'current' };
+  const { json } = await estimateAndKeep(ctx, due.sessionId, timeline.lastFrameTs, timeline);
+  return json === null ? { outcome: 'gone' } : { outcome: 'estimated', json };
 }
 
 export function startRefresher(options: RefresherOptions): Refresher {
@@ -61,15 +68,25 @@ export function startRefresher(options: RefresherOptions): Refresher {
         continue;
       }
       if (!taken) continue;
-      const end = context.metrics.jobDuration.startTimer({ job: 'session.refresh' });
+      const end = context.metrics.jobDuration.startTimer({ job: taken.waited ? 'session.estimate' : 'session.refresh' });
+      const head = { sessionId: taken.sessionId, ticket: taken.score };
+      let notice: EstimateNotice;
       try {
-        const outcome = await refreshSession(context, taken);
-        end({ result: outcome === 'estimated' ? 'completed' : outcome });
-        if (outcome === 'estimated') options.onEstimated?.();
+        const result = await refreshSession(context, taken);
+        end({ result: result.outcome === 'estimated' ? 'completed' : result.outcome });
+        if (result.outcome === 'estimated') options.onEstimated?.();
+        notice = result.outcome === 'estimated' ? { ...head, outcome: 'estimated', estimateJson: result.json } : { ...head, outcome: 'gone' };
       } catch (err) {
         // Not marked any more: the session's next post marks it again.
         end({ result: 'failed' });
-        log.error({ err, sessionId: taken.sessionId }, 'background estimate failed');
+        log.error({ err, sessionId: taken.sessionId, waited: taken.waited }, 'session estimate failed');
+        notice = { ...head, outcome: 'failed', reason: (err as Error).message };
+      }
+      if (taken.waited) {
+        // Told on the shared connection (a publish does not block); a notice lost here leaves the post to its timeout.
+        await publishNotice(options.connection, options.prefix, notice).catch((err: Error) =>
+          log.warn({ err: err.message, sessionId: taken.sessionId }, 'could not tell the gateways an estimate was made'),
+        );
       }
     }
   };

@@ -51,11 +51,8 @@ export const FramesResult = z.object({
   processing_ms: z.number(),
 });
 
-export const SessionEstimatePayload = z.object({ session_id: z.string().uuid() });
-
 export const jobs = {
   'frames.analyze': { payload: FramesAnalyzePayload, result: FramesResult },
-  'session.estimate': { payload: SessionEstimatePayload, result: Estimate },
 } as const;
 
 export type JobName = keyof typeof jobs;

@@ -23,10 +23,14 @@ export function sessionKeys(prefix: string, sessionId: string) {
 }
 
 /**
- * Sorted set: sessions whose estimate is due for a background refresh, scored by when that
- * estimate was made (oldest first): the gateway marks them, the workers take them (DueEstimates).
+ * Sorted set: sessions whose estimate is due, scored by when that estimate was made (oldest first;
+ * a post waiting for one scores below every such mark): the gateway marks them, the workers take
+ * them (DueEstimates).
  */
 export const dueEstimatesKey = (prefix: string) => `${redisPrefix(prefix)}:estimates:due`;
+
+/** Pub/sub channel: the estimates made for posts waiting on them (EstimateNotice), one message each. */
+export const estimatesMadeChannel = (prefix: string) => `${redisPrefix(prefix)}:estimates:made`;
 
 /** Sorted set of live session ids scored by their expiry time (ms since epoch). */
 export const sessionIndexKey = (prefix: string) => `${redisPrefix(prefix)}:sessions`;

@@ -1,54 +1,101 @@
 /**
- * Sessions whose estimate is due for a background refresh, oldest estimate first: one sorted set,
- * member the session id, score when its current estimate was made. While the workers are behind,
- * the gateway answers a device's post with the session's newest estimate and marks the session
- * here once that estimate is half its allowed age; the workers take the session with the oldest
- * estimate, estimate it, and its next mark scores the new one. So under load every session is
- * renewed in turn (round robin by age, whatever order the posts arrive in), a session is marked
- * at most once however often it posts, and a refresh costs one Redis command each way instead of
- * a queued job's life cycle.
+ * Sessions whose estimate is due, one sorted set that the workers' estimators take from, lowest
+ * score first (member the session id):
+ * - A post waiting for a fresh estimate marks its session below every other mark (`markWaited`,
+ *   scored by when it asked, minus WAITED_OFFSET_MS): the next free estimator takes it, and the
+ *   estimate comes back on a channel (estimate-notices.ts). No queued job's life cycle: one Redis
+ *   command each way.
+ * - While the workers are behind, the gateway answers a device's post with the session's newest
+ *   estimate and marks the session for a background refresh once that estimate is half its
+ *   allowed age (`mark`, scored by when the estimate was made). So under load every session is
+ *   renewed in turn (round robin by age, whatever order the posts arrive in), and a session is
+ *   marked at most once however often it posts.
  */
 import type { Redis } from 'ioredis';
 import { dueEstimatesKey } from '@pulsecam/contracts';
 import { sharedReading } from './shared-reading.ts';
 
+/**
+ * Subtracted from the time a post asked to make its mark's score: ~278 years of milliseconds, so
+ * every waited mark (negative) sorts before every background mark (an estimate's time, positive),
+ * waited marks in the order they were made, and the scores stay exact in a double.
+ */
+const WAITED_OFFSET_MS = 2 ** 43;
+
 export interface DueEstimate {
   sessionId: string;
-  /** When the estimate that was due was made (ms): an estimate made later means the session is up to date. */
-  estimatedAt: number;
+  /** The mark's score: the ticket a waiting post holds (see markWaited). */
+  score: number;
+  /** A post waits for this estimate (a waited mark); otherwise a background refresh. */
+  waited: boolean;
+  /** Background refresh: when the estimate that was due was made (ms); an estimate made later means the session is up to date. */
+  estimatedAt: number | null;
+}
+
+export interface DueCounts {
+  /** Sessions marked, waited for or not. */
+  marked: number;
+  /** Of these, the ones a post waits for. */
+  waited: number;
 }
 
 export class DueEstimates {
   private readonly key: string;
 
   /**
-   * How many sessions are due (the gateway's measure of how far behind the workers are, with the
-   * jobs waiting in the queue). Posts asking while a reading is on its way share it.
+   * How many sessions are due, and how many of them posts wait for (the gateway's measure of how
+   * far behind the workers are, with the jobs waiting in the queue). Posts asking while a reading
+   * is on its way share it.
    */
-  readonly count: () => Promise<number>;
+  readonly counts: () => Promise<DueCounts>;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
   ) {
     this.key = dueEstimatesKey(prefix);
-    this.count = sharedReading(() => this.redis.zcard(this.key));
+    this.counts = sharedReading(async () => {
+      const [marked, waited] = await Promise.all([this.redis.zcard(this.key), this.redis.zcount(this.key, '-inf', '(0')]);
+      return { marked, waited };
+    });
   }
 
-  /** Marks a session due, keeping its first mark; true when it was not marked yet. */
+  /** How many sessions are due (waited for or not). */
+  async count(): Promise<number> {
+    return (await this.counts()).marked;
+  }
+
+  /** Marks a session due for a background refresh, keeping any earlier mark; true when it was not marked yet. */
   async mark(sessionId: string, estimatedAt: number): Promise<boolean> {
     return (await this.redis.zadd(this.key, 'NX', estimatedAt, sessionId)) === 1;
   }
 
   /**
-   * Takes the session whose due estimate is oldest, waiting up to `timeoutSeconds` for one; null
-   * when none came. `blocking` must be a connection of the caller's own (the command holds it).
-   * A session taken is no longer marked: if its estimate fails, its next post marks it again.
+   * Marks a session for an estimate a post waits for, ahead of every background mark (a mark
+   * already there is moved up; an earlier waited mark stays as it is). Returns the mark's score:
+   * the ticket the post waits on. The estimate made when a worker takes that mark reads the trace
+   * after this call, so it includes whatever the post stored before it.
+   */
+  async markWaited(sessionId: string, now = Date.now()): Promise<number> {
+    const replies = await this.redis.multi().zadd(this.key, 'LT', now - WAITED_OFFSET_MS, sessionId).zscore(this.key, sessionId).exec();
+    const [err, score] = replies?.[1] ?? [new Error('the mark was not made (transaction aborted)'), null];
+    if (err) throw err;
+    if (score === null) throw new Error(`session ${sessionId} was taken before its mark could be read`);
+    return Number(score);
+  }
+
+  /**
+   * Takes the lowest mark (a waited one first, then the oldest estimate), waiting up to
+   * `timeoutSeconds` for one; null when none came. `blocking` must be a connection of the caller's
+   * own (the command holds it). A session taken is no longer marked: if a background estimate
+   * fails, the session's next post marks it again.
    */
   async take(blocking: Redis, timeoutSeconds: number): Promise<DueEstimate | null> {
     const popped = await blocking.bzpopmin(this.key, timeoutSeconds);
     if (!popped) return null;
-    const [, sessionId, score] = popped;
-    return { sessionId, estimatedAt: Number(score) };
+    const [, sessionId, raw] = popped;
+    const score = Number(raw);
+    const waited = score < 0;
+    return { sessionId, score, waited, estimatedAt: waited ? null : score };
   }
 }

@@ -9,4 +9,5 @@ export * from './video-store.ts';
 export * from './scripts.ts';
 export * from './tracker-codec.ts';
 export * from './due-estimates.ts';
+export * from './estimate-notices.ts';
 export * from './shared-reading.ts';

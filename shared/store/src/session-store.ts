@@ -171,7 +171,9 @@ const READ_SCRIPT = "local h = redis.call('HGETALL', KEYS[1]) if #h == 0 then re
 const SAVE_ESTIMATE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'estimate', ARGV[1], 'estimate_at', ARGV[2], 'estimate_through', ARGV[3])
-redis.call('ZREM', KEYS[3], ARGV[5])
+-- A background mark is answered by this estimate; a mark a post waits for is left to the worker that takes it.
+local due = redis.call('ZSCORE', KEYS[3], ARGV[5])
+if due and tonumber(due) >= 0 then redis.call('ZREM', KEYS[3], ARGV[5]) end
 if ARGV[4] ~= '' then
   local ttl = redis.call('PTTL', KEYS[1])
   if ttl > 0 then redis.call('SET', KEYS[2], ARGV[4], 'PX', ttl) end
@@ -412,11 +414,14 @@ export class SessionStore {
   /**
    * Keeps the newest estimate, when it was made and the newest capture time it covered (-1: none),
    * and the tracker windows it analysed (undefined: the kept ones stay); the session is no longer
-   * due for a background estimate.
+   * due for a background estimate (a mark a post waits for stays for the worker that takes it).
+   * Returns the estimate's JSON as saved, or null when the session is gone.
    */
-  async saveEstimate(id: string, estimate: unknown, throughTs: number | null, tracker?: TrackerHistory | null): Promise<void> {
+  async saveEstimate(id: string, estimate: unknown, throughTs: number | null, tracker?: TrackerHistory | null): Promise<string | null> {
     const k = sessionKeys(this.prefix, id);
-    await this.scripts.sessionSaveEstimate([k.meta, k.tracker, dueEstimatesKey(this.prefix)], [JSON.stringify(estimate), this.clock(), throughTs ?? -1, tracker ? encodeTracker(tracker) : '', id]);
+    const json = JSON.stringify(estimate);
+    const saved = await this.scripts.sessionSaveEstimate([k.meta, k.tracker, dueEstimatesKey(this.prefix)], [json, this.clock(), throughTs ?? -1, tracker ? encodeTracker(tracker) : '', id]);
+    return Number(saved) === 1 ? json : null;
   }
 
   /** Live sessions, oldest first, with their metadata (all of them, or one owner's). Expired entries are pruned. */

@@ -31,9 +31,9 @@ describe('DueEstimates on real Redis', () => {
     const order = [];
     for (let i = 0; i < 3; i++) order.push(await due.take(blocking, 1));
     assert.deepEqual(order, [
-      { sessionId: 'a', estimatedAt: 1000 },
-      { sessionId: 'b', estimatedAt: 2000 },
-      { sessionId: 'c', estimatedAt: 3000 },
+      { sessionId: 'a', score: 1000, waited: false, estimatedAt: 1000 },
+      { sessionId: 'b', score: 2000, waited: false, estimatedAt: 2000 },
+      { sessionId: 'c', score: 3000, waited: false, estimatedAt: 3000 },
     ]);
     assert.equal(await due.count(), 0);
     assert.equal(await due.mark('a', 4000), true, 'taken: the next post marks it again');
@@ -48,7 +48,7 @@ describe('DueEstimates on real Redis', () => {
     const waiting = due.take(blocking, 5);
     await new Promise((r) => setTimeout(r, 100));
     await due.mark('late', 7);
-    assert.deepEqual(await waiting, { sessionId: 'late', estimatedAt: 7 });
+    assert.deepEqual(await waiting, { sessionId: 'late', score: 7, waited: false, estimatedAt: 7 });
   });
 
   test('deleting a session unmarks it', async () => {
@@ -70,18 +70,47 @@ describe('DueEstimates on real Redis', () => {
     await due.mark(id, 1);
     await due.mark(other, 2);
     await store.saveEstimate(id, { heart_rate: 70 }, 1000);
-    assert.deepEqual(await due.take(blocking, 1), { sessionId: other, estimatedAt: 2 }, 'only the other one is left');
+    assert.deepEqual(await due.take(blocking, 1), { sessionId: other, score: 2, waited: false, estimatedAt: 2 }, 'only the other one is left');
     assert.equal(await due.count(), 0);
+  });
+
+  test('a mark a post waits for goes before every background mark, in the order posts asked, and shares a mark already waited for', async () => {
+    prefix = testPrefix();
+    const due = new DueEstimates(redis, prefix);
+    await due.mark('old', 1000);
+    await due.mark('older', 500);
+    const first = await due.markWaited('old', 1_700_000_000_000);
+    const second = await due.markWaited('new', 1_700_000_000_050);
+    assert.ok(first < 0 && second > first, 'negative, ordered by when they asked');
+    assert.equal(await due.markWaited('old', 1_700_000_000_100), first, 'already waited for: the same mark, the same ticket');
+    assert.deepEqual(await due.counts(), { marked: 3, waited: 2 });
+    assert.deepEqual(await due.take(blocking, 1), { sessionId: 'old', score: first, waited: true, estimatedAt: null });
+    assert.deepEqual(await due.take(blocking, 1), { sessionId: 'new', score: second, waited: true, estimatedAt: null });
+    assert.deepEqual(await due.take(blocking, 1), { sessionId: 'older', score: 500, waited: false, estimatedAt: 500 });
+    assert.deepEqual(await due.counts(), { marked: 0, waited: 0 });
+  });
+
+  test('saving an estimate leaves a mark a post waits for to the worker that takes it', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, { ttlSeconds: 60, maxSessions: 10, bufferSeconds: 10, bufferMaxSamples: 50 });
+    const due = new DueEstimates(redis, prefix);
+    const id = await store.create({ id: 'ip:test', maxSessions: 10 }, hashSecret('t'));
+    const ticket = await due.markWaited(id);
+    // A background estimate under way when the post marked it finishes: it read the trace before the post's samples.
+    assert.equal(await store.saveEstimate(id, { heart_rate: 70 }, 1000), '{"heart_rate":70}');
+    assert.deepEqual(await due.take(blocking, 1), { sessionId: id, score: ticket, waited: true, estimatedAt: null });
+    await store.delete(id);
+    assert.equal(await store.saveEstimate(id, { heart_rate: 70 }, 1000), null, 'a session gone saves nothing');
   });
 
   test('concurrent readers of the count share one reading', async () => {
     prefix = testPrefix();
     const due = new DueEstimates(redis, prefix);
     await due.mark('x', 1);
-    const first = due.count();
-    assert.equal(due.count(), first, 'the same reading while it is on its way');
-    assert.equal(await first, 1);
-    await due.mark('y', 2);
-    assert.equal(await due.count(), 2, 'a new reading once the last one answered');
+    const first = due.counts();
+    assert.equal(due.counts(), first, 'the same reading while it is on its way');
+    assert.deepEqual(await first, { marked: 1, waited: 0 });
+    await due.markWaited('y');
+    assert.deepEqual(await due.counts(), { marked: 2, waited: 1 }, 'a new reading once the last one answered');
   });
 });

@@ -12,7 +12,7 @@ import { admitFrames, planSamplesEstimate, sessionNotFound } from '../admission.
 import { clientOf } from '../client-identity.ts';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-import { apiErrorFromJob } from '../job-errors.ts';
+import { EstimateFailedError, EstimateSessionGoneError, EstimateTimeoutError } from '../estimate-waiter.ts';
 import { arrivalOf } from '../request-arrival.ts';
 import { openSession } from '../session-access.ts';
 import { parseJsonOrThrow, parseOrThrow } from '../validate.ts';
@@ -29,14 +29,30 @@ export function withSavedEstimate(answer: object, estimateJson: string, ageMs: n
   return `${head.slice(0, -1)}${fields ? `,${fields}` : ''},"estimate_age_ms":${ageMs}}`;
 }
 
+/**
+ * What a post is told when the fresh estimate it waited for did not come (its samples are stored
+ * either way); other errors (Redis unreachable while marking) go to the app's error handler as they are.
+ */
+function apiErrorFromEstimate(err: unknown, sessionId: string, log: RouteDeps['log']): unknown {
+  if (err instanceof EstimateTimeoutError) {
+    return new ApiError('timeout', 'the workers did not make the estimate in time; the samples are stored, and the next post is answered with the estimate made meanwhile', undefined, { 'Retry-After': '1' });
+  }
+  if (err instanceof EstimateSessionGoneError) return sessionNotFound(sessionId);
+  if (err instanceof EstimateFailedError) {
+    log.error({ sessionId, reason: err.message }, 'the estimate a samples post waited for failed');
+    return new ApiError('internal', 'the estimate failed; it has been logged');
+  }
+  return err;
+}
+
 export function samplesRouter(deps: RouteDeps): Router {
   const router = Router();
-  const { config, store, jobs, metrics, rates, dueEstimates } = deps;
+  const { config, store, jobs, metrics, rates, dueEstimates, estimates } = deps;
   const { SamplesRequest } = requestSchemas({ maxBatchImages: config.MAX_BATCH_IMAGES, maxSamples: config.MAX_SAMPLES_PER_REQUEST });
   const clockLimits = { bufferMs: config.BUFFER_SECONDS * 1000, toleranceMs: config.CLOCK_TOLERANCE_MS };
   const estimateLimits = { intervalMs: config.SAMPLES_ESTIMATE_INTERVAL_MS, maxAgeMs: config.SAMPLES_MAX_ESTIMATE_AGE_MS, maxQueuedJobs: config.MAX_QUEUED_JOBS };
 
-  const backlog = { waiting: jobs.waiting, due: dueEstimates.count };
+  const backlog = { waiting: jobs.waiting, due: dueEstimates.counts };
 
   /**
    * Marks the session due for a background estimate, for its next posts (once, however often it
@@ -90,12 +106,14 @@ export function samplesRouter(deps: RouteDeps): Router {
       res.type('application/json').send(withSavedEstimate(answer, meta.lastEstimateJson!, Math.max(1, Math.round(age))));
       return;
     }
+    // A fresh estimate: the session marked ahead of the background marks, answered when a worker has made it.
+    let estimateJson: string;
     try {
-      const estimate = await jobs.run('session.estimate', { session_id: id }, config.JOB_TIMEOUT_MS);
-      res.json({ ...answer, ...estimate, estimate_age_ms: 0 });
+      estimateJson = await estimates.estimate(id, () => dueEstimates.markWaited(id), config.JOB_TIMEOUT_MS);
     } catch (err) {
-      throw apiErrorFromJob(err);
+      throw apiErrorFromEstimate(err, id, deps.log);
     }
+    res.type('application/json').send(withSavedEstimate(answer, estimateJson, 0));
   });
   return router;
 }

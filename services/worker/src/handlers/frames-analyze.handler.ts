@@ -11,7 +11,7 @@ import { savedEstimate, type TraceSample } from '@pulsecam/store';
 import { ImageDecodeError, sourceRegions, toSourceBox, type FrameOutcome } from '@pulsecam/analysis';
 import type { Handler, HandlerContext } from './context.ts';
 import { permanentFailure, StreamBusyError } from './errors.ts';
-import { estimateAndKeep } from './session-estimate.handler.ts';
+import { estimateAndKeep } from '../session-estimate.ts';
 
 type FrameResult = ResultOf<'frames.analyze'>['frames'][number];
 
@@ -97,9 +97,9 @@ async function analyze(payload: PayloadOf<'frames.analyze'>, ctx: HandlerContext
   const fresh = payload.estimate === 'throttled' && meta.lastEstimateJson !== null && meta.estimatedAt !== null && Date.now() - meta.estimatedAt < ctx.estimateIntervalMs;
   let estimate;
   if (fresh) {
-    estimate = savedEstimate(meta) as ResultOf<'session.estimate'>;
+    estimate = savedEstimate(meta) as ResultOf<'frames.analyze'>['estimate'];
   } else {
-    estimate = await estimateAndKeep(ctx, id, Math.max(meta.lastFrameTs ?? -Infinity, newestTs), await ctx.store.timeline(id));
+    estimate = (await estimateAndKeep(ctx, id, Math.max(meta.lastFrameTs ?? -Infinity, newestTs), await ctx.store.timeline(id))).estimate;
   }
   return { session_id: id, frames: results, estimate, processing_ms: Math.round((performance.now() - started) * 10) / 10 };
 }
