@@ -100,7 +100,7 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
     method: 'post', path: '/session/{id}/samples', tags: ['Analysis'], summary: 'Add colour samples measured on the device',
     description:
       `For devices that measure the face themselves (no image leaves the device; the web page's private mode): up to ${config.MAX_SAMPLES_PER_REQUEST} samples per request, rich (the observation a worker stores: regions, pose, background, face found) or plain ({timestamp, r, g, b}), stored in the session trace and estimated by the same code as images. Any frame rate from 10 to 60 fps. ` +
-      `While the samples sent since the session's newest estimate cover less than ${config.SAMPLES_ESTIMATE_INTERVAL_MS} ms of capture time, a post is answered with that estimate (estimate_age_ms says how old it is) instead of a new one; and while the workers are behind (more than half of ${config.MAX_QUEUED_JOBS} jobs waiting or sessions due for a background estimate), so is a post whose session has an estimate younger than ${config.SAMPLES_MAX_ESTIMATE_AGE_MS} ms, at once (its samples are stored all the same, and a background estimate of the session, sessions with the oldest estimates first, brings it up to date for the next posts). A session with no estimate, or an older one, waits for a fresh one, and gets 503 overloaded past the queue limit.`,
+      `While the samples sent since the session's newest estimate cover less than ${config.SAMPLES_ESTIMATE_INTERVAL_MS} ms of capture time, a post is answered with that estimate (estimate_age_ms says how old it is) instead of a new one; and while the workers are behind (more than half of ${config.MAX_QUEUED_JOBS} jobs waiting or sessions due for a background estimate), so is a post whose session has an estimate younger than ${config.SAMPLES_MAX_ESTIMATE_AGE_MS} ms, at once (its samples are stored all the same, and a background estimate of the session, sessions with the oldest estimates first, brings it up to date for the next posts). A session with no estimate, or an older one, waits for a fresh one (up to ${config.JOB_TIMEOUT_MS} ms, then 504 with the samples stored), and gets 503 overloaded past the queue limit (jobs and posts already waiting for estimates).`,
     request: { params: SessionIdParam, body: { content: { 'application/json': { schema: SamplesRequest } } } },
     security: sessionSecurity,
     responses: {
@@ -111,6 +111,7 @@ export function buildOpenApi(config: GatewayConfig, version: string): object {
       415: problem('Not JSON'),
       422: problem('No sample fits the session timeline'),
       503: problem('Redis unreachable or workers overloaded (with Retry-After)'),
+      504: problem('No fresh estimate within the timeout (the samples are stored; with Retry-After)'),
     },
   });
   registry.registerComponent('securitySchemes', 'jobToken', {

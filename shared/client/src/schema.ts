@@ -640,7 +640,7 @@ export interface paths {
         put?: never;
         /**
          * Add colour samples measured on the device
-         * @description For devices that measure the face themselves (no image leaves the device; the web page's private mode): up to 1800 samples per request, rich (the observation a worker stores: regions, pose, background, face found) or plain ({timestamp, r, g, b}), stored in the session trace and estimated by the same code as images. Any frame rate from 10 to 60 fps. While the samples sent since the session's newest estimate cover less than 1500 ms of capture time, a post is answered with that estimate (estimate_age_ms says how old it is) instead of a new one; and while the workers are behind (more than half of 40 jobs waiting or sessions due for a background estimate), so is a post whose session has an estimate younger than 5000 ms, at once (its samples are stored all the same, and a background estimate of the session, sessions with the oldest estimates first, brings it up to date for the next posts). A session with no estimate, or an older one, waits for a fresh one, and gets 503 overloaded past the queue limit.
+         * @description For devices that measure the face themselves (no image leaves the device; the web page's private mode): up to 1800 samples per request, rich (the observation a worker stores: regions, pose, background, face found) or plain ({timestamp, r, g, b}), stored in the session trace and estimated by the same code as images. Any frame rate from 10 to 60 fps. While the samples sent since the session's newest estimate cover less than 1500 ms of capture time, a post is answered with that estimate (estimate_age_ms says how old it is) instead of a new one; and while the workers are behind (more than half of 40 jobs waiting or sessions due for a background estimate), so is a post whose session has an estimate younger than 5000 ms, at once (its samples are stored all the same, and a background estimate of the session, sessions with the oldest estimates first, brings it up to date for the next posts). A session with no estimate, or an older one, waits for a fresh one (up to 20000 ms, then 504 with the samples stored), and gets 503 overloaded past the queue limit (jobs and posts already waiting for estimates).
          */
         post: {
             parameters: {
@@ -714,6 +714,15 @@ export interface paths {
                 };
                 /** @description Redis unreachable or workers overloaded (with Retry-After) */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No fresh estimate within the timeout (the samples are stored; with Retry-After) */
+                504: {
                     headers: {
                         [name: string]: unknown;
                     };

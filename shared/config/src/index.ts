@@ -137,10 +137,10 @@ export const WorkerEnv = CommonEnv.extend({
    */
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /**
-   * Background estimates one worker process makes at once (sessions marked due while the workers
-   * are behind, oldest estimate first; see DueEstimates). Each holds a Redis connection of its own
-   * while it waits for one. 0: this worker makes none (another must, or device sessions under load
-   * are answered with ever older estimates until those are refused).
+   * Estimates of device sessions one worker process makes at once (the sessions marked due: those
+   * a samples post waits for first, then background refreshes oldest estimate first; see
+   * DueEstimates). Each holds a Redis connection of its own while it waits for one. 0: this worker
+   * makes none (another must, or samples posts wait out JOB_TIMEOUT_MS).
    */
   ESTIMATE_REFRESHERS: z.coerce.number().int().min(0).max(64).default(4),
   /** Video segments one worker process traces at once (each keeps a core busy; live frames share it). */

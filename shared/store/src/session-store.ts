@@ -167,7 +167,8 @@ const READ_SCRIPT = "local h = redis.call('HGETALL', KEYS[1]) if #h == 0 then re
 // KEYS: meta, tracker, sessions due for a background estimate. ARGV: estimate json, now, newest
 // capture time covered, tracker bytes ('' leaves the stored ones), session id. Only on a live
 // session, so a late job cannot resurrect a deleted one; the tracker lives as long as the session
-// does at the time. A session estimated is no longer due (a refresher would only find it current).
+// does at the time. A session estimated is no longer due for a background refresh (a refresher
+// would only find it current); a mark a post waits for stays for the worker that takes it.
 const SAVE_ESTIMATE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'estimate', ARGV[1], 'estimate_at', ARGV[2], 'estimate_through', ARGV[3])
