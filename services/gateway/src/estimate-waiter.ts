@@ -73,6 +73,9 @@ export class EstimateWaiter {
       }, timeoutMs);
       waiter = { ticket: null, early: [], resolve, reject, timer };
     });
+    // Its deadline may pass while the mark is still on its way, and a mark that fails leaves it to
+    // nobody: handled here, so neither is an unhandled rejection (the caller awaits it otherwise).
+    answered.catch(() => undefined);
     let set = this.waiting.get(sessionId);
     if (!set) this.waiting.set(sessionId, (set = new Set()));
     set.add(waiter);

@@ -91,6 +91,12 @@ describe('EstimateWaiter on real Redis', () => {
       waiter.estimate('s6', async () => Promise.reject(refused), 5000),
       (err: unknown) => err === refused,
     );
+    // A mark that fails after the post's deadline: the post gets the mark's error, and the deadline's
+    // rejection is nobody's (an unhandled rejection would end the process).
+    await assert.rejects(
+      waiter.estimate('s6', () => new Promise<number>((_, reject) => setTimeout(() => reject(refused), 100)), 20),
+      (err: unknown) => err === refused,
+    );
     // The waiter holds nothing for it: a later post of the session waits on its own mark alone.
     const later = waiter.estimate('s6', () => due.markWaited('s6'), 5000);
     await workerTakes('estimated', '{"heart_rate":59}');
