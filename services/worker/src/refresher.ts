@@ -8,7 +8,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { publishNotice, type DueEstimate, type DueEstimates, type EstimateNotice } from '@pulsecam/store';
+import { estimatedNotice, publishNotice, type DueEstimate, type DueEstimates, type EstimateNotice } from '@pulsecam/store';
 import type { HandlerContext } from './handlers/context.ts';
 import { estimateAndKeep } from './session-estimate.ts';
 
@@ -35,20 +35,22 @@ export interface Refresher {
   close(): Promise<void>;
 }
 
-/** What became of a session taken: estimated (with the estimate as saved), already renewed since it was marked, or gone (deleted, expired). */
-export type RefreshResult = { outcome: 'estimated'; json: string } | { outcome: 'current' } | { outcome: 'gone' };
+/** What became of a session taken: estimated, already renewed since it was marked, or gone (deleted, expired). */
+export type RefreshResult = { outcome: 'estimated' | 'current' | 'gone' };
 
 /**
  * Estimates one due session. A background mark is skipped when the session was estimated since
  * the mark was made, or no longer exists; a waited mark is always estimated (the waiting post
  * stored its samples before it marked, after any estimate made before then).
  */
-export async function refreshSession(ctx: HandlerContext, due: DueEstimate): Promise<RefreshResult> {
+export async function refreshSession(ctx: HandlerContext, due: DueEstimate, prefix: string): Promise<RefreshResult> {
   const timeline = await ctx.store.liveTimeline(due.sessionId);
   if (!timeline) return { outcome: 'gone' };
   if (!due.waited && timeline.estimatedAt !== null && timeline.estimatedAt > due.estimatedAt!) return { outcome: 'current' };
-  const { json } = await estimateAndKeep(ctx, due.sessionId, timeline.lastFrameTs, timeline);
-  return json === null ? { outcome: 'gone' } : { outcome: 'estimated', json };
+  // A waited mark's estimate is told to the gateways by the step that saves it.
+  const notice = due.waited ? estimatedNotice(prefix, due.sessionId, due.score) : undefined;
+  const { json } = await estimateAndKeep(ctx, due.sessionId, timeline.lastFrameTs, timeline, notice);
+  return { outcome: json === null ? 'gone' : 'estimated' };
 }
 
 export function startRefresher(options: RefresherOptions): Refresher {
@@ -70,22 +72,23 @@ export function startRefresher(options: RefresherOptions): Refresher {
       if (!taken) continue;
       const end = context.metrics.jobDuration.startTimer({ job: taken.waited ? 'session.estimate' : 'session.refresh' });
       const head = { sessionId: taken.sessionId, ticket: taken.score };
-      let notice: EstimateNotice;
+      // What the posts waiting on a waited mark are told, unless the estimate's saving told them.
+      let notice: EstimateNotice | null = null;
       try {
-        const result = await refreshSession(context, taken);
+        const result = await refreshSession(context, taken, options.prefix);
         end({ result: result.outcome === 'estimated' ? 'completed' : result.outcome });
         if (result.outcome === 'estimated') options.onEstimated?.();
-        notice = result.outcome === 'estimated' ? { ...head, outcome: 'estimated', estimateJson: result.json } : { ...head, outcome: 'gone' };
+        if (result.outcome === 'gone') notice = { ...head, outcome: 'gone' };
       } catch (err) {
         // Not marked any more: the session's next post marks it again.
         end({ result: 'failed' });
         log.error({ err, sessionId: taken.sessionId, waited: taken.waited }, 'session estimate failed');
         notice = { ...head, outcome: 'failed', reason: (err as Error).message };
       }
-      if (taken.waited) {
+      if (taken.waited && notice) {
         // Told on the shared connection (a publish does not block); a notice lost here leaves the post to its timeout.
         await publishNotice(options.connection, options.prefix, notice).catch((err: Error) =>
-          log.warn({ err: err.message, sessionId: taken.sessionId }, 'could not tell the gateways an estimate was made'),
+          log.warn({ err: err.message, sessionId: taken.sessionId }, 'could not tell the gateways what became of an estimate'),
         );
       }
     }

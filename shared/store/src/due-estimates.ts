@@ -13,7 +13,12 @@
  */
 import type { Redis } from 'ioredis';
 import { dueEstimatesKey } from '@pulsecam/contracts';
+import { defineScripts } from './scripts.ts';
 import { sharedReading } from './shared-reading.ts';
+
+// KEYS: the due set. ARGV: a waited mark's score, session id. Marks the session no later than that
+// score (a background mark moves up, an earlier waited mark stays) and returns the mark's score.
+const MARK_WAITED_SCRIPT = "redis.call('ZADD', KEYS[1], 'LT', ARGV[1], ARGV[2]) return redis.call('ZSCORE', KEYS[1], ARGV[2])";
 
 /**
  * Subtracted from the time a post asked to make its mark's score: ~278 years of milliseconds, so
@@ -41,6 +46,7 @@ export interface DueCounts {
 
 export class DueEstimates {
   private readonly key: string;
+  private readonly scripts: ReturnType<typeof defineScripts<'dueMarkWaited'>>;
 
   /**
    * How many sessions are due, and how many of them posts wait for (the gateway's measure of how
@@ -54,6 +60,7 @@ export class DueEstimates {
     prefix: string,
   ) {
     this.key = dueEstimatesKey(prefix);
+    this.scripts = defineScripts(redis, { dueMarkWaited: { numberOfKeys: 1, lua: MARK_WAITED_SCRIPT } });
     this.counts = sharedReading(async () => {
       const [marked, waited] = await Promise.all([this.redis.zcard(this.key), this.redis.zcount(this.key, '-inf', '(0')]);
       return { marked, waited };
@@ -77,11 +84,7 @@ export class DueEstimates {
    * after this call, so it includes whatever the post stored before it.
    */
   async markWaited(sessionId: string, now = Date.now()): Promise<number> {
-    const replies = await this.redis.multi().zadd(this.key, 'LT', now - WAITED_OFFSET_MS, sessionId).zscore(this.key, sessionId).exec();
-    const [err, score] = replies?.[1] ?? [new Error('the mark was not made (transaction aborted)'), null];
-    if (err) throw err;
-    if (score === null) throw new Error(`session ${sessionId} was taken before its mark could be read`);
-    return Number(score);
+    return Number(await this.scripts.dueMarkWaited([this.key], [now - WAITED_OFFSET_MS, sessionId]));
   }
 
   /**

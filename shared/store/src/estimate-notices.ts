@@ -22,7 +22,20 @@ export type EstimateNotice =
 
 export function encodeNotice(notice: EstimateNotice): string {
   const body = notice.outcome === 'estimated' ? notice.estimateJson : notice.outcome === 'failed' ? notice.reason : '';
-  return `${notice.ticket} ${notice.sessionId} ${notice.outcome}\n${body}`;
+  return `${noticeHead(notice.sessionId, notice.ticket, notice.outcome)}${body}`;
+}
+
+/** A notice's first line with its newline: what comes before the body. */
+export function noticeHead(sessionId: string, ticket: number, outcome: EstimateNotice['outcome']): string {
+  return `${ticket} ${sessionId} ${outcome}\n`;
+}
+
+/**
+ * What saving an estimate publishes as its `estimated` notice (SessionStore.saveEstimate, in the
+ * same Lua step: the estimate's JSON crosses to Redis once): the channel and the notice's head.
+ */
+export function estimatedNotice(prefix: string, sessionId: string, ticket: number): { channel: string; head: string } {
+  return { channel: estimatesMadeChannel(prefix), head: noticeHead(sessionId, ticket, 'estimated') };
 }
 
 /** The notice a message carries, or null when it is not one (another version wrote it). */

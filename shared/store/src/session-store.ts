@@ -165,7 +165,8 @@ const NOTE_AHEAD_SCRIPT = "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call
 // there is no session.
 const READ_SCRIPT = "local h = redis.call('HGETALL', KEYS[1]) if #h == 0 then return nil end return {h, redis.call('PTTL', KEYS[1])}";
 // KEYS: meta, tracker, sessions due for a background estimate. ARGV: estimate json, now, newest
-// capture time covered, tracker bytes ('' leaves the stored ones), session id. Only on a live
+// capture time covered, tracker bytes ('' leaves the stored ones), session id, a channel to
+// publish the estimate on ('': none) and the message's head (estimate-notices.ts). Only on a live
 // session, so a late job cannot resurrect a deleted one; the tracker lives as long as the session
 // does at the time. A session estimated is no longer due for a background refresh (a refresher
 // would only find it current); a mark a post waits for stays for the worker that takes it.
@@ -179,6 +180,7 @@ if ARGV[4] ~= '' then
   local ttl = redis.call('PTTL', KEYS[1])
   if ttl > 0 then redis.call('SET', KEYS[2], ARGV[4], 'PX', ttl) end
 end
+if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[6], ARGV[7] .. ARGV[1]) end
 return 1
 `;
 
@@ -416,12 +418,14 @@ export class SessionStore {
    * Keeps the newest estimate, when it was made and the newest capture time it covered (-1: none),
    * and the tracker windows it analysed (undefined: the kept ones stay); the session is no longer
    * due for a background estimate (a mark a post waits for stays for the worker that takes it).
-   * Returns the estimate's JSON as saved, or null when the session is gone.
+   * Returns the estimate's JSON as saved, or null when the session is gone. With `notice`
+   * (estimatedNotice), a saved estimate is also published, head then JSON, in the same step.
    */
-  async saveEstimate(id: string, estimate: unknown, throughTs: number | null, tracker?: TrackerHistory | null): Promise<string | null> {
+  async saveEstimate(id: string, estimate: unknown, throughTs: number | null, tracker?: TrackerHistory | null, notice?: { channel: string; head: string }): Promise<string | null> {
     const k = sessionKeys(this.prefix, id);
     const json = JSON.stringify(estimate);
-    const saved = await this.scripts.sessionSaveEstimate([k.meta, k.tracker, dueEstimatesKey(this.prefix)], [json, this.clock(), throughTs ?? -1, tracker ? encodeTracker(tracker) : '', id]);
+    const args = [json, this.clock(), throughTs ?? -1, tracker ? encodeTracker(tracker) : '', id, notice?.channel ?? '', notice?.head ?? ''];
+    const saved = await this.scripts.sessionSaveEstimate([k.meta, k.tracker, dueEstimatesKey(this.prefix)], args);
     return Number(saved) === 1 ? json : null;
   }
 
