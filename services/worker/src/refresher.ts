@@ -36,21 +36,21 @@ export interface Refresher {
 }
 
 /** What became of a session taken: estimated, already renewed since it was marked, or gone (deleted, expired). */
-export type RefreshResult = { outcome: 'estimated' | 'current' | 'gone' };
+export type RefreshOutcome = 'estimated' | 'current' | 'gone';
 
 /**
  * Estimates one due session. A background mark is skipped when the session was estimated since
  * the mark was made, or no longer exists; a waited mark is always estimated (the waiting post
  * stored its samples before it marked, after any estimate made before then).
  */
-export async function refreshSession(ctx: HandlerContext, due: DueEstimate, prefix: string): Promise<RefreshResult> {
+export async function refreshSession(ctx: HandlerContext, due: DueEstimate, prefix: string): Promise<RefreshOutcome> {
   const timeline = await ctx.store.liveTimeline(due.sessionId);
-  if (!timeline) return { outcome: 'gone' };
-  if (!due.waited && timeline.estimatedAt !== null && timeline.estimatedAt > due.estimatedAt!) return { outcome: 'current' };
+  if (!timeline) return 'gone';
+  if (!due.waited && timeline.estimatedAt !== null && timeline.estimatedAt > due.estimatedAt!) return 'current';
   // A waited mark's estimate is told to the gateways by the step that saves it.
   const notice = due.waited ? estimatedNotice(prefix, due.sessionId, due.score) : undefined;
   const { json } = await estimateAndKeep(ctx, due.sessionId, timeline.lastFrameTs, timeline, notice);
-  return { outcome: json === null ? 'gone' : 'estimated' };
+  return json === null ? 'gone' : 'estimated';
 }
 
 export function startRefresher(options: RefresherOptions): Refresher {
@@ -75,10 +75,10 @@ export function startRefresher(options: RefresherOptions): Refresher {
       // What the posts waiting on a waited mark are told, unless the estimate's saving told them.
       let notice: EstimateNotice | null = null;
       try {
-        const result = await refreshSession(context, taken, options.prefix);
-        end({ result: result.outcome === 'estimated' ? 'completed' : result.outcome });
-        if (result.outcome === 'estimated') options.onEstimated?.();
-        if (result.outcome === 'gone') notice = { ...head, outcome: 'gone' };
+        const outcome = await refreshSession(context, taken, options.prefix);
+        end({ result: outcome === 'estimated' ? 'completed' : outcome });
+        if (outcome === 'estimated') options.onEstimated?.();
+        if (outcome === 'gone') notice = { ...head, outcome: 'gone' };
       } catch (err) {
         // Not marked any more: the session's next post marks it again.
         end({ result: 'failed' });
