@@ -1168,7 +1168,7 @@ export interface components {
             /** @description Breaths per minute; null where the benchmark shows it is not accurate (at present: always, see the README). */
             rate: number | null;
         } | null;
-        /** @description A frame in which the device found a face: its colours, and optionally its regions, pixels, background and pose. */
+        /** @description A frame in which the device found a face: its colours, and optionally its regions, pixels, background and pose. The trace keeps colours to 3 decimals and pose to 4: more digits are accepted and dropped, so a device may as well send them rounded. */
         RichSampleWithFace: {
             /** @description [r, g, b] of the scene outside the face. */
             background?: [

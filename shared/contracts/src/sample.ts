@@ -45,7 +45,11 @@ const FaceFrame = z
     pose: TraceSampleSchema.shape.pose.meta({ description: '[centre x, centre y, eye distance, roll]: pixels of the device\'s frame, radians.' }),
   })
   .strict()
-  .meta({ id: 'RichSampleWithFace', description: 'A frame in which the device found a face: its colours, and optionally its regions, pixels, background and pose.' });
+  .meta({
+    id: 'RichSampleWithFace',
+    description:
+      'A frame in which the device found a face: its colours, and optionally its regions, pixels, background and pose. The trace keeps colours to 3 decimals and pose to 4: more digits are accepted and dropped, so a device may as well send them rounded.',
+  });
 
 /** A device's frame in which no face was found: its time only (the frame still counts, as a frame without a face). */
 const NoFaceFrame = z.strictObject(
@@ -75,9 +79,39 @@ export const PlainSample = z
 export type RichSample = z.infer<typeof RichSample>;
 export type PlainSample = z.infer<typeof PlainSample>;
 
-/** A measured frame as a device sends it (the stored form, with its time as `timestamp`). */
+/**
+ * Decimals a session's trace keeps: colour means to 3 (a thousandth of a level, far below what a
+ * mean over thousands of 8-bit pixels resolves) and pose to 4. The store rounds every sample so;
+ * a device rounds before it sends, and its posts carry no digits that would not be kept.
+ */
+export const STORED_COLOUR_DECIMALS = 3;
+export const STORED_POSE_DECIMALS = 4;
+
+/** `v` to `decimals` places, as the trace stores it. */
+export function roundAsStored(v: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  return Math.round(v * scale) / scale;
+}
+
+const colourAsStored = <T extends readonly number[]>(c: T): T => c.map((v) => roundAsStored(v, STORED_COLOUR_DECIMALS)) as unknown as T;
+
+/** The sample with its colours and pose rounded as the trace stores them (its time and pixel counts as they are). */
+export function sampleAsStored(sample: TraceSample): TraceSample {
+  return {
+    ...sample,
+    skin: colourAsStored(sample.skin),
+    ...(sample.regions ? { regions: [colourAsStored(sample.regions[0]), colourAsStored(sample.regions[1]), colourAsStored(sample.regions[2])] } : {}),
+    ...(sample.background ? { background: colourAsStored(sample.background) } : {}),
+    ...(sample.pose ? { pose: sample.pose.map((v) => roundAsStored(v, STORED_POSE_DECIMALS)) as TraceSample['pose'] } : {}),
+  };
+}
+
+/**
+ * A measured frame as a device sends it: the stored form (rounded as the trace keeps it, so the
+ * post is about 40 % shorter and reads back the same), with its time as `timestamp`.
+ */
 export function richSampleOf(sample: TraceSample): RichSample {
-  const { t, ...colours } = sample;
+  const { t, ...colours } = sampleAsStored(sample);
   return { timestamp: t, face: true as const, ...colours };
 }
 

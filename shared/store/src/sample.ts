@@ -3,7 +3,7 @@
  * written by different workers in any order read back in time order. Stored as a few bytes of
  * float64 (encodeSample); entries written as JSON text by earlier versions still read.
  */
-import type { TraceSample } from '@pulsecam/contracts';
+import { roundAsStored, STORED_COLOUR_DECIMALS, STORED_POSE_DECIMALS, type TraceSample } from '@pulsecam/contracts';
 import type { TrackerHistory } from '@pulsecam/dsp';
 
 export type Rgb = [number, number, number];
@@ -11,7 +11,7 @@ export type Rgb = [number, number, number];
 /** The stored form of a measured frame: one schema (contracts' TraceSampleSchema) for workers and devices. */
 export type { TraceSample };
 
-const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+const round = (v: number, digits = STORED_COLOUR_DECIMALS) => roundAsStored(v, digits);
 const roundRgb = (c: readonly number[]) => c.map((v) => round(v));
 
 /**
@@ -26,7 +26,7 @@ export function encodeSampleJson(sample: TraceSample): string {
     ...(sample.regions ? { r: sample.regions.map(roundRgb) } : {}),
     ...(sample.pixels ? { n: sample.pixels } : {}),
     ...(sample.background ? { b: roundRgb(sample.background) } : {}),
-    ...(sample.pose ? { p: sample.pose.map((v) => round(v, 4)) } : {}),
+    ...(sample.pose ? { p: sample.pose.map((v) => round(v, STORED_POSE_DECIMALS)) } : {}),
   });
 }
 
@@ -83,11 +83,11 @@ export function encodeSample(sample: TraceSample): Buffer | string {
     // As JSON would store it: a number that is not finite reads back as null (here NaN), -0 as 0.
     at = out.writeDoubleLE(Number.isFinite(x) ? x + 0 : Number.NaN, at);
   };
-  for (const v of sample.skin) put(v, 3);
-  if (sample.regions) for (const c of sample.regions) for (const v of c) put(v, 3);
+  for (const v of sample.skin) put(v, STORED_COLOUR_DECIMALS);
+  if (sample.regions) for (const c of sample.regions) for (const v of c) put(v, STORED_COLOUR_DECIMALS);
   if (sample.pixels) for (const v of sample.pixels) put(v);
-  if (sample.background) for (const v of sample.background) put(v, 3);
-  if (sample.pose) for (const v of sample.pose) put(v, 4);
+  if (sample.background) for (const v of sample.background) put(v, STORED_COLOUR_DECIMALS);
+  if (sample.pose) for (const v of sample.pose) put(v, STORED_POSE_DECIMALS);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { richSampleOf, sampleAsStored, traceSampleOfRich } from '@pulsecam/contracts';
 import { decodeEntry, encodeNoFace, encodeSample, encodeSampleJson, type TraceSample } from '../src/sample.ts';
 
 /** The stored form as first written: JSON.stringify of the rounded fields. */
@@ -44,6 +45,18 @@ describe('stored sample encoding', () => {
         assert.notEqual(stored[0], '{'.charCodeAt(0));
         assert.deepEqual([...stored.subarray(2, 8)], [0, 0, 0, 0, 0, 0], 'the head is padded with zeros (the same sample is always the same bytes)');
         assert.deepEqual(decodeEntry(stored), decodeEntry(reference(s)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('a device sends its samples rounded as stored: they store as the same bytes as the unrounded sample, and rounding again changes nothing', () => {
+    fc.assert(
+      fc.property(sample, (s) => {
+        const sent = traceSampleOfRich(richSampleOf(s))!;
+        assert.deepEqual(encodeSample(sent), encodeSample(s));
+        assert.deepEqual(sampleAsStored(sent), sent);
+        assert.ok(JSON.stringify(sent).length <= JSON.stringify(s).length);
       }),
       { numRuns: 500 },
     );

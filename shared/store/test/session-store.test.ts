@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { redisPrefix, sessionKeys } from '@pulsecam/contracts';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Redis } from 'ioredis';
@@ -74,6 +75,30 @@ describe('SessionStore on real Redis', () => {
     assert.deepEqual(timeline.samples.map((x) => x.t), [1000, 1100, 1300, 1400]);
     assert.deepEqual(timeline.noFaceTimes, [1200]);
     assert.equal(await store.recordSamples('00000000-0000-4000-8000-000000000000', [sample(1)]), null);
+  });
+
+  test('each capture time is stored once, to the last digit: within a post, across posts, at the edges of a post\'s span', async () => {
+    prefix = testPrefix();
+    const store = new SessionStore(redis, prefix, { ...limits, maxSessions: 1000, bufferMaxSamples: 10_000 });
+    // Epoch milliseconds with a fraction (as a browser's performance clock gives): more digits
+    // than a Lua number written by redis.call keeps.
+    const base = 1_764_654_321_123.4567;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 6 }), async (posts) => {
+        const id = await store.create(owner, hashSecret('token'));
+        const seen = new Set<number>();
+        for (const steps of posts) {
+          const times = steps.map((k) => base + k * 0.1001);
+          const fresh = new Set(times.filter((t) => !seen.has(t))).size;
+          assert.equal(await store.recordSamples(id, times.map(sample)), fresh);
+          for (const t of times) seen.add(t);
+        }
+        const stored = (await store.timeline(id)).samples.map((x) => x.t);
+        assert.deepEqual(stored, [...seen].sort((a, b) => a - b));
+        assert.equal((await store.meta(id))?.frames, seen.size);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   test('one holder of a session stream at a time; only the holder releases it; it expires by itself', async () => {
