@@ -100,7 +100,7 @@ export function sampleAsStored(sample: TraceSample): TraceSample {
   return {
     ...sample,
     skin: colourAsStored(sample.skin),
-    ...(sample.regions ? { regions: [colourAsStored(sample.regions[0]), colourAsStored(sample.regions[1]), colourAsStored(sample.regions[2])] } : {}),
+    ...(sample.regions ? { regions: sample.regions.map(colourAsStored) as TraceSample['regions'] } : {}),
     ...(sample.background ? { background: colourAsStored(sample.background) } : {}),
     ...(sample.pose ? { pose: sample.pose.map((v) => roundAsStored(v, STORED_POSE_DECIMALS)) as TraceSample['pose'] } : {}),
   };

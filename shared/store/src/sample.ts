@@ -3,7 +3,7 @@
  * written by different workers in any order read back in time order. Stored as a few bytes of
  * float64 (encodeSample); entries written as JSON text by earlier versions still read.
  */
-import { roundAsStored, STORED_COLOUR_DECIMALS, STORED_POSE_DECIMALS, type TraceSample } from '@pulsecam/contracts';
+import { roundAsStored, sampleAsStored, STORED_COLOUR_DECIMALS, STORED_POSE_DECIMALS, type TraceSample } from '@pulsecam/contracts';
 import type { TrackerHistory } from '@pulsecam/dsp';
 
 export type Rgb = [number, number, number];
@@ -11,22 +11,20 @@ export type Rgb = [number, number, number];
 /** The stored form of a measured frame: one schema (contracts' TraceSampleSchema) for workers and devices. */
 export type { TraceSample };
 
-const round = (v: number, digits = STORED_COLOUR_DECIMALS) => roundAsStored(v, digits);
-const roundRgb = (c: readonly number[]) => c.map((v) => round(v));
-
 /**
  * The first stored form, JSON text: `{ t, s, r?, n?, b?, p? }` (colours to 3 decimals, pose to 4;
  * a frame without a face `{ t, x: 1 }`). Still read; written only for a sample whose shape the
  * binary form does not hold (regions, pixels or pose of another length than the schema's).
  */
 export function encodeSampleJson(sample: TraceSample): string {
+  const kept = sampleAsStored(sample);
   return JSON.stringify({
-    t: sample.t,
-    s: roundRgb(sample.skin),
-    ...(sample.regions ? { r: sample.regions.map(roundRgb) } : {}),
-    ...(sample.pixels ? { n: sample.pixels } : {}),
-    ...(sample.background ? { b: roundRgb(sample.background) } : {}),
-    ...(sample.pose ? { p: sample.pose.map((v) => round(v, STORED_POSE_DECIMALS)) } : {}),
+    t: kept.t,
+    s: kept.skin,
+    ...(kept.regions ? { r: kept.regions } : {}),
+    ...(kept.pixels ? { n: kept.pixels } : {}),
+    ...(kept.background ? { b: kept.background } : {}),
+    ...(kept.pose ? { p: kept.pose } : {}),
   });
 }
 
@@ -79,7 +77,7 @@ export function encodeSample(sample: TraceSample): Buffer | string {
   out.writeDoubleLE(sample.t + 0, 8);
   let at = HEAD;
   const put = (v: number, digits?: number) => {
-    const x = digits === undefined ? v : round(v, digits);
+    const x = digits === undefined ? v : roundAsStored(v, digits);
     // As JSON would store it: a number that is not finite reads back as null (here NaN), -0 as 0.
     at = out.writeDoubleLE(Number.isFinite(x) ? x + 0 : Number.NaN, at);
   };
