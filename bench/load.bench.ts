@@ -454,8 +454,9 @@ let target: { baseUrl: string; redisUrl: string; pids?: RunningService['pids']; 
 if (args.url) {
   target = { baseUrl: args.url.replace(/\/$/, ''), redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
 } else {
+  // Every client of the generator comes from one address, so the per-client quota must fit them all too.
   const sessions = String(Math.max(1000, 2 * Math.max(...CLIENT_COUNTS)));
-  service = await startService({ workers: Number(args.workers), env: { LOG_LEVEL: 'warn', MAX_SESSIONS: sessions } });
+  service = await startService({ workers: Number(args.workers), env: { LOG_LEVEL: 'warn', MAX_SESSIONS: sessions, CLIENT_MAX_SESSIONS: sessions } });
   target = service;
 }
 console.log(

@@ -10,8 +10,8 @@
  * 3. The pulse is formed per region with POS's plane-orthogonal-to-skin projection on the cleaned,
  *    mean-normalised channels (which also normalises out slow per-channel camera gains).
  * 4. Instead of each window's argmax, a Viterbi tracker runs over the spectra of overlapping
- *    windows (one per second across the buffer), preferring continuity (heart rate changes by a
- *    few bpm per second at most) and rewarding a first harmonic, then refines the final peak. The
+ *    windows (one every TRACKER_STEP_SECONDS across the buffer), preferring continuity (heart rate
+ *    changes by a few bpm per second at most) and rewarding a first harmonic, then refines the final peak. The
  *    windows sit one step apart in capture time; a live session hands the tracker's reading of
  *    them (TrackerHistory) from one estimate to the next, so only new windows are analysed.
  * 5. Quality is the tracked peak's share of in-band power, discounted when recent windows disagree
@@ -51,8 +51,10 @@ import {
   REFINE_SPAN_BPM,
   SPECTRUM_SIZE,
   TRACK_AGREEMENT_BPM,
+  TRACK_AGREEMENT_SECONDS,
   TRACKER_BPM_PER_SECOND,
   TRACKER_HISTORY_SECONDS,
+  TRACKER_STEP_SECONDS,
 } from './tuning.ts';
 
 type Channels = readonly [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
@@ -96,7 +98,7 @@ export const DEFAULT_PULSECAM_OPTIONS: PulsecamOptions = {
   minSeconds: 6,
   bandHz: [0.7, 4],
   minQualityPlain: MIN_QUALITY_PLAIN,
-  stepSeconds: 1,
+  stepSeconds: TRACKER_STEP_SECONDS,
   trackerBpmPerSecond: TRACKER_BPM_PER_SECOND,
   historySeconds: TRACKER_HISTORY_SECONDS,
   minChromaShare: MIN_CHROMA_SHARE,
@@ -297,7 +299,8 @@ function viterbi(emissions: Float32Array[], ends: number[], step: number, sigma:
 /**
  * Heart rate from a rich trace. `history` is what the previous estimate of the same live trace
  * returned (`estimate.history`): its windows are reused where the trace is unchanged, so a session
- * estimated every second analyses one or two new windows instead of the whole buffer. Without it
+ * estimated every few seconds analyses the one or two windows that are new (and the newest)
+ * instead of the whole buffer. Without it
  * every window is analysed (the result is then the same as with an empty history).
  */
 export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOptions> = {}, history: TrackerHistory | null = null): PulsecamEstimate {
@@ -469,7 +472,8 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const trackedBpm = minBpm + final;
   const trackBpm = new Float64Array(spectra.length);
   for (let w = spectra.length - 1, s = final; w >= 0; s = from[w][s], w--) trackBpm[w] = minBpm + s;
-  const argmaxHistory = spectra.slice(-5).map((w) => w.peakBpm);
+  const recentWindows = Math.floor(TRACK_AGREEMENT_SECONDS / o.stepSeconds + 1e-9) + 1;
+  const argmaxHistory = spectra.slice(-recentWindows).map((w) => w.peakBpm);
   const agreement = argmaxHistory.filter((b) => Math.abs(b - trackedBpm) <= TRACK_AGREEMENT_BPM).length / argmaxHistory.length;
   const trackerHistory: TrackerHistory = { layout, windows: kept };
 
