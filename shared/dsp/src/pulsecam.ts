@@ -10,10 +10,11 @@
  * 3. The pulse is formed per region with POS's plane-orthogonal-to-skin projection on the cleaned,
  *    mean-normalised channels (which also normalises out slow per-channel camera gains).
  * 4. Instead of each window's argmax, a Viterbi tracker runs over the spectra of overlapping
- *    windows (one every TRACKER_STEP_SECONDS across the buffer), preferring continuity (heart rate
- *    changes by a few bpm per second at most) and rewarding a first harmonic, then refines the final peak. The
- *    windows sit one step apart in capture time; a live session hands the tracker's reading of
- *    them (TrackerHistory) from one estimate to the next, so only new windows are analysed.
+ *    windows (one every TRACKER_STEP_SECONDS across the buffer), preferring continuity (heart
+ *    rate changes by a few bpm per second at most) and rewarding a first harmonic, then refines
+ *    the final peak. The windows sit one step apart in capture time; a live session hands the
+ *    tracker's reading of them (TrackerHistory) from one estimate to the next, so only new
+ *    windows are analysed.
  * 5. Quality is the tracked peak's share of in-band power, discounted when recent windows disagree
  *    with the track; below a threshold the answer is null.
  * 6. The peak must look like blood (signature.ts): at the tracked rate, the skin's colour must
@@ -300,8 +301,8 @@ function viterbi(emissions: Float32Array[], ends: number[], step: number, sigma:
  * Heart rate from a rich trace. `history` is what the previous estimate of the same live trace
  * returned (`estimate.history`): its windows are reused where the trace is unchanged, so a session
  * estimated every few seconds analyses the one or two windows that are new (and the newest)
- * instead of the whole buffer. Without it
- * every window is analysed (the result is then the same as with an empty history).
+ * instead of the whole buffer. Without it every window is analysed (the result is then the same
+ * as with an empty history).
  */
 export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOptions> = {}, history: TrackerHistory | null = null): PulsecamEstimate {
   const n = trace.t.length;
