@@ -473,8 +473,8 @@ export function estimatePulsecam(trace: RichTrace, partial: Partial<PulsecamOpti
   const trackedBpm = minBpm + final;
   const trackBpm = new Float64Array(spectra.length);
   for (let w = spectra.length - 1, s = final; w >= 0; s = from[w][s], w--) trackBpm[w] = minBpm + s;
-  const recentWindows = Math.floor(TRACK_AGREEMENT_SECONDS / o.stepSeconds + 1e-9) + 1;
-  const argmaxHistory = spectra.slice(-recentWindows).map((w) => w.peakBpm);
+  const recentSpan = Math.round(TRACK_AGREEMENT_SECONDS * fs);
+  const argmaxHistory = spectra.filter((w) => total - w.end <= recentSpan).map((w) => w.peakBpm);
   const agreement = argmaxHistory.filter((b) => Math.abs(b - trackedBpm) <= TRACK_AGREEMENT_BPM).length / argmaxHistory.length;
   const trackerHistory: TrackerHistory = { layout, windows: kept };
 
