@@ -32,7 +32,7 @@ import sharp from 'sharp';
 import { connectRedis } from '@pulsecam/store';
 import { SceneRenderer, webcamScenario } from '@pulsecam/synth';
 import { detectorFromConfig, pipelineFromConfig } from '@pulsecam/analysis';
-import { loadWorkerConfig } from '@pulsecam/config';
+import { loadLauncherConfig, loadWorkerConfig } from '@pulsecam/config';
 import { richSampleOf, type RichSample } from '@pulsecam/contracts';
 import type { TrackState } from '@pulsecam/vision';
 import { portraitTemplate } from '../test/support/frames.ts';
@@ -57,6 +57,7 @@ const { values: args } = parseArgs({
   },
 });
 const MODE = args.mode === 'samples' ? 'samples' : 'frames';
+const { REFRESHER_WORKERS } = loadLauncherConfig();
 const SECONDS = Number(args.seconds);
 const WARMUP_SECONDS = Number(args.warmup);
 const FPS = Number(args.fps);
@@ -456,11 +457,12 @@ if (args.url) {
 } else {
   // Every client of the generator comes from one address, so the per-client quota must fit them all too.
   const sessions = String(Math.max(1000, 2 * Math.max(...CLIENT_COUNTS)));
-  service = await startService({ workers: Number(args.workers), env: { LOG_LEVEL: 'warn', MAX_SESSIONS: sessions, CLIENT_MAX_SESSIONS: sessions } });
+  // As `npm start` runs them: only the first REFRESHER_WORKERS workers estimate device sessions.
+  service = await startService({ workers: Number(args.workers), refresherWorkers: REFRESHER_WORKERS, env: { LOG_LEVEL: 'warn', MAX_SESSIONS: sessions, CLIENT_MAX_SESSIONS: sessions } });
   target = service;
 }
 console.log(
-  `Pulsecam load benchmark: ${args.url ?? `gateway + ${args.workers} worker(s) started here`}; ${os.availableParallelism()} cores; ` +
+  `Pulsecam load benchmark: ${args.url ?? `gateway + ${args.workers} worker(s) started here (device sessions estimated in ${Math.min(Number(args.workers), REFRESHER_WORKERS)})`}; ${os.availableParallelism()} cores; ` +
     (MODE === 'samples'
       ? `private mode: rich samples of ${WIDTH}x${HEIGHT} frames measured on the device, `
       : `${WIDTH}x${HEIGHT} JPEG (~${Math.round(frames.reduce((a, f) => a + f.length, 0) / frames.length / 1024)} kB), `) +

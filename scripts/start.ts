@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadLauncherConfig } from '@pulsecam/config';
+import { launchedWorkerSettings, loadLauncherConfig } from '@pulsecam/config';
 import { loadOrExit } from '@pulsecam/lifecycle';
 import { redisAnswers } from '@pulsecam/store';
 
@@ -120,10 +120,17 @@ async function main(): Promise<void> {
     WEB_ROOT: process.env.WEB_ROOT ?? path.join(root, 'services', 'web', 'dist'),
   });
   for (let i = 0; i < config.WORKERS; i++) {
-    supervise(`worker ${i}`, workers, 'services/worker/src/main.ts', { ...process.env, REDIS_URL: config.REDIS_URL, METRICS_PORT: String(config.METRICS_PORT + i) });
+    supervise(`worker ${i}`, workers, 'services/worker/src/main.ts', {
+      ...process.env,
+      REDIS_URL: config.REDIS_URL,
+      METRICS_PORT: String(config.METRICS_PORT + i),
+      ...launchedWorkerSettings(config, i),
+    });
   }
   const workerPorts = config.WORKERS > 0 ? ` (metrics on ports ${config.METRICS_PORT}..${config.METRICS_PORT + config.WORKERS - 1})` : '';
-  say(`gateway on http://localhost:${process.env.PORT ?? 8000} (web page, /docs), ${config.WORKERS} worker(s)${workerPorts}; Ctrl-C stops`);
+  const estimating = Math.min(config.WORKERS, config.REFRESHER_WORKERS);
+  const estimators = config.WORKERS > estimating ? `, device sessions estimated in ${estimating} of them (REFRESHER_WORKERS)` : '';
+  say(`gateway on http://localhost:${process.env.PORT ?? 8000} (web page, /docs), ${config.WORKERS} worker(s)${workerPorts}${estimators}; Ctrl-C stops`);
 
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));

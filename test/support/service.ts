@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { launchedWorkerSettings } from '@pulsecam/config';
 import { connectRedis } from '@pulsecam/store';
 import { cleanPrefix, testPrefix, testRedis } from './redis.ts';
 
@@ -48,7 +49,18 @@ function start(entry: string, env: NodeJS.ProcessEnv, logs: string[], file: Writ
   return child;
 }
 
-export async function startService(options: { workers: number; env?: Record<string, string>; redisUrl?: string }): Promise<RunningService> {
+export interface ServiceOptions {
+  workers: number;
+  env?: Record<string, string>;
+  redisUrl?: string;
+  /**
+   * As `npm start` does (REFRESHER_WORKERS): only the first this many workers estimate device
+   * sessions. Unset: every worker does (tests that stop a worker rely on another taking over).
+   */
+  refresherWorkers?: number;
+}
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
   const redisUrl = options.redisUrl ?? (await testRedis()).url;
   const prefix = testPrefix();
   const port = await freePort();
@@ -65,7 +77,8 @@ export async function startService(options: { workers: number; env?: Record<stri
   const addWorker = async () => {
     const metricsPort = await freePort();
     workerMetricsPorts.push(metricsPort);
-    const child = start('services/worker/src/main.ts', { ...env, METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' }, logs, file);
+    const launched = options.refresherWorkers === undefined ? {} : launchedWorkerSettings({ REFRESHER_WORKERS: options.refresherWorkers }, workerMetricsPorts.length - 1);
+    const child = start('services/worker/src/main.ts', { ...env, METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1', ...launched }, logs, file);
     children.push(child);
     return child.pid!;
   };

@@ -168,6 +168,14 @@ export const WorkerEnv = CommonEnv.extend({
 export const LauncherEnv = z.object({
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+  /**
+   * How many of the WORKERS processes run the estimators of device sessions (ESTIMATE_REFRESHERS
+   * loops); the others run none and take frame and video jobs only. On one machine, device
+   * sessions' estimates made in one process cost less CPU each than the same estimates shared by
+   * two niced processes (the README's Speed section, stop 28). A crashed worker is restarted by the
+   * launcher with the settings it had.
+   */
+  REFRESHER_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   START_REDIS: z.enum(['auto', 'never']).default('auto'),
   REDIS_SERVER_BIN: z.string().default('redis-server'),
@@ -197,5 +205,13 @@ export const loadGatewayConfig = (src: Record<string, string | undefined> = proc
   load(GatewayEnv, src);
 export const loadWorkerConfig = (src: Record<string, string | undefined> = process.env): WorkerConfig =>
   load(WorkerEnv, src);
+/**
+ * What the launcher sets for its `index`-th worker process (from 0) on top of the environment it
+ * shares with all of them: past the first REFRESHER_WORKERS, no estimators of device sessions.
+ */
+export function launchedWorkerSettings(launcher: Pick<LauncherConfig, 'REFRESHER_WORKERS'>, index: number): Record<string, string> {
+  return index < launcher.REFRESHER_WORKERS ? {} : { ESTIMATE_REFRESHERS: '0' };
+}
+
 export const loadLauncherConfig = (src: Record<string, string | undefined> = process.env): LauncherConfig =>
   load(LauncherEnv, src);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, loadGatewayConfig, loadLauncherConfig, loadWorkerConfig } from '../src/index.ts';
+import { ConfigError, launchedWorkerSettings, loadGatewayConfig, loadLauncherConfig, loadWorkerConfig } from '../src/index.ts';
 
 describe('configuration', () => {
   test('defaults', () => {
@@ -12,6 +12,20 @@ describe('configuration', () => {
     const w = loadWorkerConfig({});
     assert.equal(w.TF_BACKEND, 'wasm');
     assert.equal(loadLauncherConfig({}).WORKERS, 2);
+  });
+
+  test('the launcher runs device-session estimators in the first REFRESHER_WORKERS workers only', () => {
+    const launcher = loadLauncherConfig({ WORKERS: '3' });
+    assert.equal(launcher.REFRESHER_WORKERS, 1);
+    assert.deepEqual(launchedWorkerSettings(launcher, 0), {});
+    assert.deepEqual(launchedWorkerSettings(launcher, 1), { ESTIMATE_REFRESHERS: '0' });
+    assert.deepEqual(launchedWorkerSettings(launcher, 2), { ESTIMATE_REFRESHERS: '0' });
+    const two = loadLauncherConfig({ WORKERS: '3', REFRESHER_WORKERS: '2' });
+    assert.deepEqual([0, 1, 2].map((i) => launchedWorkerSettings(two, i)), [{}, {}, { ESTIMATE_REFRESHERS: '0' }]);
+    // What a worker started with those settings runs.
+    assert.equal(loadWorkerConfig(launchedWorkerSettings(launcher, 1)).ESTIMATE_REFRESHERS, 0);
+    assert.equal(loadWorkerConfig(launchedWorkerSettings(launcher, 0)).ESTIMATE_REFRESHERS, 4);
+    assert.throws(() => loadLauncherConfig({ REFRESHER_WORKERS: '0' }), /REFRESHER_WORKERS/);
   });
 
   test('coerces numbers and treats empty strings as unset', () => {
