@@ -76,8 +76,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const workerMetricsPorts: number[] = [];
   const addWorker = async () => {
     const metricsPort = await freePort();
-    workerMetricsPorts.push(metricsPort);
-    const launched = options.refresherWorkers === undefined ? {} : launchedWorkerSettings({ REFRESHER_WORKERS: options.refresherWorkers }, workerMetricsPorts.length - 1);
+    const index = workerMetricsPorts.push(metricsPort) - 1;
+    const launched = options.refresherWorkers === undefined ? {} : launchedWorkerSettings({ REFRESHER_WORKERS: options.refresherWorkers }, index);
     const child = start('services/worker/src/main.ts', { ...env, METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1', ...launched }, logs, file);
     children.push(child);
     return child.pid!;
