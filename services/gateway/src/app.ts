@@ -30,7 +30,7 @@ export function createApp(gatewayDeps: GatewayDeps): express.Express {
     ledger: new WorkLedger(redis, config.KEY_PREFIX),
     dueEstimates: new DueEstimates(redis, config.KEY_PREFIX),
     rates: new ClientRateLimits(redis, config.KEY_PREFIX),
-    videos: new VideoJobs(redis, config.KEY_PREFIX, new VideoStore(redis, config.KEY_PREFIX)),
+    videos: new VideoJobs(gatewayDeps.jobs.connection, config.KEY_PREFIX, new VideoStore(redis, config.KEY_PREFIX)),
   };
   const app = express();
   app.disable('x-powered-by');

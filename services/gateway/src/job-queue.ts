@@ -26,8 +26,15 @@ export class JobQueue {
    * is on its way share it: under load, one Redis call answers many posts.
    */
   readonly waiting: () => Promise<number>;
+  /**
+   * The producer's connection, for the other BullMQ queues of the gateway: BullMQ defines its Lua
+   * scripts (64) on the connection it is given, and every pipeline made on a connection copies
+   * them (ioredis), so they are kept off the store's auto-pipelined connection.
+   */
+  readonly connection: Redis;
 
   constructor(private readonly options: JobQueueOptions) {
+    this.connection = options.connection;
     // The events stream carries every result to the waiting gateways; it only needs to hold them
     // until they are read, so it is kept short (BullMQ's default of 10,000 results is tens of MB).
     this.queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: redisPrefix(options.prefix), streams: { events: { maxLen: EVENTS_MAX_LEN } } });

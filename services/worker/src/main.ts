@@ -51,8 +51,12 @@ async function main(): Promise<void> {
   }
   log.info({ backend: config.TF_BACKEND, inputSize: config.DETECTOR_INPUT_SIZE, landmarks: config.LANDMARK_MODEL, ms: Math.round(performance.now() - loadStart) }, 'face models loaded');
 
+  // The store's connection and BullMQ's are apart: BullMQ defines its Lua scripts (64) on the
+  // connection it is given, and ioredis copies them onto every pipeline made on it (an estimate's
+  // read is one), which cost ~80 µs per pipeline instead of ~20.
   const redis = connectRedis(config.REDIS_URL, {}, { cluster: config.REDIS_CLUSTER });
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const queueRedis = connectRedis(config.REDIS_URL, {}, { cluster: config.REDIS_CLUSTER });
+  for (const connection of [redis, queueRedis]) connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const store = new SessionStore(redis, config.KEY_PREFIX, {
     ttlSeconds: config.SESSION_TTL_SECONDS,
     maxSessions: config.MAX_SESSIONS,
@@ -64,7 +68,7 @@ async function main(): Promise<void> {
   const estimate = { method: config.HR_METHOD, minSignalSeconds: config.MIN_SIGNAL_SECONDS, windowSeconds: config.WINDOW_SECONDS };
   const context = { pipeline, store, metrics, estimate, estimateIntervalMs: config.ESTIMATE_INTERVAL_MS };
   const worker = createFrameWorker({
-    connection: redis,
+    connection: queueRedis,
     prefix: config.KEY_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     lockMs: config.JOB_LOCK_MS,
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
   const videoWorker =
     config.VIDEO_WORKER_CONCURRENCY > 0 && ffmpeg
       ? createVideoWorker({
-          connection: redis,
+          connection: queueRedis,
           prefix: config.KEY_PREFIX,
           concurrency: config.VIDEO_WORKER_CONCURRENCY,
           lockMs: config.JOB_LOCK_MS,
@@ -118,7 +122,7 @@ async function main(): Promise<void> {
     // A segment in progress is cut short: its lock lapses and another worker runs it again.
     ['video worker', () => videoWorker?.close(true)],
     ['deregister', () => forget(redis, config.KEY_PREFIX, identity.id)],
-    ['redis', () => redis.quit()],
+    ['redis', () => Promise.all([redis.quit(), queueRedis.quit()])],
     ['metrics', () => new Promise<void>((r) => metricsServer.close(() => r()))],
   ]);
 
