@@ -100,8 +100,8 @@ async function observe(frames: Buffer[]): Promise<Omit<RichSample, 'timestamp'>[
 }
 
 interface ClientStats {
-  /** Latencies already reported in a per-minute line. */
-  reported: number;
+  /** What a per-minute line has reported already: latencies and estimate ages (counts), frames offered and answered. */
+  reported: { latencies: number; ages: number; offered: number; answered: number };
   offered: number;
   answered: number;
   latencies: number[];
@@ -361,7 +361,7 @@ async function round(
   const pids = service.pids ? [['gateway', service.pids.gateway] as const, ...service.pids.workers.map((p, i) => [`worker ${i}`, p] as const)] : [];
   const measureFrom = Date.now() + WARMUP_SECONDS * 1000;
   const stopAt = measureFrom + SECONDS * 1000;
-  const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: 0, offered: 0, answered: 0, latencies: [], ages: [], refused: 0, failed: 0, statuses: {}, problems: {} }));
+  const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: { latencies: 0, ages: 0, offered: 0, answered: 0 }, offered: 0, answered: 0, latencies: [], ages: [], refused: 0, failed: 0, statuses: {}, problems: {} }));
   const clientsDone = Promise.all(all.map((s, i) => runClient(service.baseUrl, frames, observations, { measureFrom, stopAt }, (i * BATCH_MS) / clients, s)));
   await new Promise((r) => setTimeout(r, Math.max(0, measureFrom - Date.now())));
   const before = new Map(pids.map(([name, pid]) => [name, processSample(pid)]));
@@ -382,11 +382,16 @@ async function round(
     if (Date.now() < nextReport) return;
     nextReport += 60_000;
     const mem = pids.map(([name, pid]) => `${name} ${processSample(pid)?.rssMb.toFixed(0)} MB`).join(', ');
-    const recent = all.flatMap((c) => c.latencies.slice(c.reported));
-    all.forEach((c) => (c.reported = c.latencies.length));
+    const recent = all.flatMap((c) => c.latencies.slice(c.reported.latencies));
+    const recentAges = all.flatMap((c) => c.ages.slice(c.reported.ages));
+    const offered = all.reduce((a, c) => a + c.offered - c.reported.offered, 0);
+    const answered = all.reduce((a, c) => a + c.answered - c.reported.answered, 0);
+    all.forEach((c) => (c.reported = { latencies: c.latencies.length, ages: c.ages.length, offered: c.offered, answered: c.answered }));
+    // Samples mode: the other two things a load must keep to be held, this minute.
+    const held = MODE === 'samples' ? `, ${offered ? ((100 * answered) / offered).toFixed(1) : 0}% of frames answered, estimates p95 ${pct(recentAges, 95)} ms old` : '';
     void workerTensors(service.workerMetricsPorts ?? []).then((tensors) =>
       console.log(
-        `  ${((Date.now() - started) / 60_000).toFixed(0)} min: batch latency p50 ${pct(recent, 50)} ms, p95 ${pct(recent, 95)} ms this minute; rss ${mem}; tf tensors ${tensors.join(', ') || 'n/a'}`,
+        `  ${((Date.now() - started) / 60_000).toFixed(0)} min: batch latency p50 ${pct(recent, 50)} ms, p95 ${pct(recent, 95)} ms${held} this minute; rss ${mem}; tf tensors ${tensors.join(', ') || 'n/a'}`,
       ),
     );
   }, 1000);
@@ -430,7 +435,7 @@ async function round(
   for (const [k, v] of Object.entries(problems)) console.log(`      first ${k} answer: ${v}`);
   if (MODE === 'samples') {
     console.log(
-      `      estimates in the answers: age p50 ${result.ageP50} ms, p95 ${result.ageP95} ms; a fresh one every ${(1 / result.freshPerClientSecond).toFixed(1)} s per client`,
+      `      estimates in the answers: age p50 ${result.ageP50} ms, p95 ${result.ageP95} ms; ${result.freshPerClientSecond > 0 ? `a post waited for a fresh one every ${(1 / result.freshPerClientSecond).toFixed(1)} s per client` : 'no post waited for a fresh one (every answer came from the background refreshes)'}`,
     );
   }
   const own = stopped.own;
