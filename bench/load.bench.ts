@@ -100,8 +100,8 @@ async function observe(frames: Buffer[]): Promise<Omit<RichSample, 'timestamp'>[
 }
 
 interface ClientStats {
-  /** What a per-minute line has reported already: latencies and estimate ages (counts), frames offered and answered. */
-  reported: { latencies: number; ages: number; offered: number; answered: number };
+  /** What a per-minute line has reported already: latencies and estimate ages (counts), frames answered. */
+  reported: { latencies: number; ages: number; answered: number };
   offered: number;
   answered: number;
   latencies: number[];
@@ -361,7 +361,7 @@ async function round(
   const pids = service.pids ? [['gateway', service.pids.gateway] as const, ...service.pids.workers.map((p, i) => [`worker ${i}`, p] as const)] : [];
   const measureFrom = Date.now() + WARMUP_SECONDS * 1000;
   const stopAt = measureFrom + SECONDS * 1000;
-  const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: { latencies: 0, ages: 0, offered: 0, answered: 0 }, offered: 0, answered: 0, latencies: [], ages: [], refused: 0, failed: 0, statuses: {}, problems: {} }));
+  const all: ClientStats[] = Array.from({ length: clients }, () => ({ reported: { latencies: 0, ages: 0, answered: 0 }, offered: 0, answered: 0, latencies: [], ages: [], refused: 0, failed: 0, statuses: {}, problems: {} }));
   const clientsDone = Promise.all(all.map((s, i) => runClient(service.baseUrl, frames, observations, { measureFrom, stopAt }, (i * BATCH_MS) / clients, s)));
   await new Promise((r) => setTimeout(r, Math.max(0, measureFrom - Date.now())));
   const before = new Map(pids.map(([name, pid]) => [name, processSample(pid)]));
@@ -384,11 +384,12 @@ async function round(
     const mem = pids.map(([name, pid]) => `${name} ${processSample(pid)?.rssMb.toFixed(0)} MB`).join(', ');
     const recent = all.flatMap((c) => c.latencies.slice(c.reported.latencies));
     const recentAges = all.flatMap((c) => c.ages.slice(c.reported.ages));
-    const offered = all.reduce((a, c) => a + c.offered - c.reported.offered, 0);
+    // Offered: what the clients' cameras captured this minute (a client counts its own at the end).
+    const offered = clients * FPS * 60;
     const answered = all.reduce((a, c) => a + c.answered - c.reported.answered, 0);
-    all.forEach((c) => (c.reported = { latencies: c.latencies.length, ages: c.ages.length, offered: c.offered, answered: c.answered }));
+    all.forEach((c) => (c.reported = { latencies: c.latencies.length, ages: c.ages.length, answered: c.answered }));
     // Samples mode: the other two things a load must keep to be held, this minute.
-    const held = MODE === 'samples' ? `, ${offered ? ((100 * answered) / offered).toFixed(1) : 0}% of frames answered, estimates p95 ${pct(recentAges, 95)} ms old` : '';
+    const held = MODE === 'samples' ? `, ${((100 * answered) / offered).toFixed(1)}% of frames answered, estimates p95 ${pct(recentAges, 95)} ms old` : '';
     void workerTensors(service.workerMetricsPorts ?? []).then((tensors) =>
       console.log(
         `  ${((Date.now() - started) / 60_000).toFixed(0)} min: batch latency p50 ${pct(recent, 50)} ms, p95 ${pct(recent, 95)} ms${held} this minute; rss ${mem}; tf tensors ${tensors.join(', ') || 'n/a'}`,
