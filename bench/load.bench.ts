@@ -384,7 +384,8 @@ async function round(
     const mem = pids.map(([name, pid]) => `${name} ${processSample(pid)?.rssMb.toFixed(0)} MB`).join(', ');
     const recent = all.flatMap((c) => c.latencies.slice(c.reported.latencies));
     const recentAges = all.flatMap((c) => c.ages.slice(c.reported.ages));
-    // Offered: what the clients' cameras captured this minute (a client counts its own at the end).
+    // Offered: what the clients' cameras captured this minute (a client counts its own at the end);
+    // answers to frames captured late in the minute before land in this one, so it can pass 100 % a little.
     const offered = clients * FPS * 60;
     const answered = all.reduce((a, c) => a + c.answered - c.reported.answered, 0);
     all.forEach((c) => (c.reported = { latencies: c.latencies.length, ages: c.ages.length, answered: c.answered }));
