@@ -390,10 +390,10 @@ async function round(
     const answered = all.reduce((a, c) => a + c.answered - c.reported.answered, 0);
     all.forEach((c) => (c.reported = { latencies: c.latencies.length, ages: c.ages.length, answered: c.answered }));
     // Samples mode: the other two things a load must keep to be held, this minute.
-    const held = MODE === 'samples' ? `, ${((100 * answered) / offered).toFixed(1)}% of frames answered, estimates p95 ${pct(recentAges, 95)} ms old` : '';
+    const answeredAndAges = MODE === 'samples' ? `, ${((100 * answered) / offered).toFixed(1)}% of frames answered, estimates p95 ${pct(recentAges, 95)} ms old` : '';
     void workerTensors(service.workerMetricsPorts ?? []).then((tensors) =>
       console.log(
-        `  ${((Date.now() - started) / 60_000).toFixed(0)} min: batch latency p50 ${pct(recent, 50)} ms, p95 ${pct(recent, 95)} ms${held} this minute; rss ${mem}; tf tensors ${tensors.join(', ') || 'n/a'}`,
+        `  ${((Date.now() - started) / 60_000).toFixed(0)} min: batch latency p50 ${pct(recent, 50)} ms, p95 ${pct(recent, 95)} ms${answeredAndAges} this minute; rss ${mem}; tf tensors ${tensors.join(', ') || 'n/a'}`,
       ),
     );
   }, 1000);
