@@ -56,10 +56,21 @@ describe('Redis Cluster (three masters on local ports)', { skip: SKIP, timeout: 
 
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'pulsecam-cluster-'));
-    for (let i = 0; i < 3; i++) ports.push(await clusterPort(ports));
-    for (const port of ports) {
-      const args = ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000', '--dir', dir];
-      nodes.push(await RedisChild.start({ port, args }));
+    // A port found free can be taken before the node binds it (or its bus port): such a node is
+    // started again on another port, up to three times.
+    while (nodes.length < 3) {
+      for (let attempt = 1; ; attempt++) {
+        const port = await clusterPort(ports);
+        const args = ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000', '--dir', dir];
+        try {
+          nodes.push(await RedisChild.start({ port, args }));
+          ports.push(port);
+          break;
+        } catch (err) {
+          if (attempt === 3) throw err;
+          console.log(`cluster node on ${port} did not start (${(err as Error).message}); trying another port`);
+        }
+      }
     }
     cli('--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes');
     for (const port of ports) await waitFor(() => cli('-p', String(port), 'cluster', 'info').includes('cluster_state:ok'), 30_000, `cluster state ok on ${port}`);

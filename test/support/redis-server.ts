@@ -23,12 +23,23 @@ export class RedisChild {
 
   /** Starts redis-server (nothing saved to disk: a restart loses every key, as a cache-only Redis does). */
   async up(): Promise<void> {
-    this.child = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs], {
-      stdio: 'ignore',
+    const child = spawn(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    this.child = child;
+    // Its last log lines, to say why when it does not come up (a port taken meanwhile, say).
+    let log = '';
+    const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-2000));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     const deadline = Date.now() + 15_000;
     while (!(await redisAnswers(this.url, 300))) {
-      if (Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not answer`);
+      const exited = child.exitCode !== null || child.signalCode !== null;
+      if (exited || Date.now() > deadline) {
+        if (!exited) child.kill('SIGKILL');
+        this.child = null;
+        throw new Error(`redis-server on port ${this.port} ${exited ? `exited (${child.exitCode ?? child.signalCode})` : 'did not answer'}: ${log.trim().split('\n').slice(-3).join(' | ')}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
